@@ -1,0 +1,117 @@
+import multiprocessing
+import sqlite3
+
+import pytest
+
+from trainer.core.store import SCHEMA_VERSION, STORE_FILE, Store, StoreError
+
+
+def test_answer_is_committed_when_given(tmp_path, clock):
+    store = Store.in_dir(tmp_path, clock)
+    store.record_answer("sop/q1", "B", correct=True, score=1.0, seconds=4.2, mode="practice")
+    # A second connection sees it without the first closing: it was committed at once.
+    other = sqlite3.connect(tmp_path / STORE_FILE)
+    assert other.execute("SELECT question_id, given, correct FROM answers").fetchall() == [
+        ("sop/q1", '"B"', 1)
+    ]
+    [answer] = store.answers("sop/q1")
+    assert answer.given == "B" and answer.correct and answer.answered_at == clock.now()
+
+
+def test_lesson_progress_survives_reopen(tmp_path, clock):
+    store = Store.in_dir(tmp_path, clock)
+    store.set_lesson_page("uids", 4)
+    store.set_lesson_page("uids", 3)
+    clock.advance(60)
+    store.set_lesson_page("sop-classes", 1)
+    store.mark_lesson_complete("uids")
+    store.close()
+    again = Store.in_dir(tmp_path, clock)
+    progress = again.lesson_progress()
+    assert progress["uids"].last_page == 3 and progress["uids"].completed
+    assert progress["uids"].furthest_page == 4
+    assert not progress["sop-classes"].completed
+    assert again.last_lesson().lesson_id == "uids"  # completed last, so touched last
+
+
+def test_settings_round_trip(tmp_path):
+    store = Store.in_dir(tmp_path)
+    assert store.get_setting("theme") is None
+    store.set_setting("theme", "nord")
+    store.set_setting("theme", "gruvbox")
+    assert Store.in_dir(tmp_path).get_setting("theme") == "gruvbox"
+
+
+def test_wal_mode_and_schema_version(tmp_path):
+    store = Store.in_dir(tmp_path)
+    assert store.schema_version == SCHEMA_VERSION
+    mode = sqlite3.connect(tmp_path / STORE_FILE).execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+
+
+def test_not_a_database_is_left_untouched(tmp_path):
+    path = tmp_path / STORE_FILE
+    path.write_bytes(b"my thesis draft, not a database\n" * 10)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a pacs-trainer progress database.*--data-dir"):
+        Store(path)
+    assert path.read_bytes() == before
+
+
+def test_damaged_database_is_reported_and_left_untouched(tmp_path):
+    path = tmp_path / STORE_FILE
+    Store(path).record_answer("q", 1, correct=True, score=1, seconds=1, mode="practice")
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # wreck the schema page, keep the header
+    path.write_bytes(bytes(data))
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    with pytest.raises(StoreError, match="damaged|not a pacs-trainer"):
+        Store(path)
+    assert path.read_bytes() == bytes(data)
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / STORE_FILE
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer pacs-trainer"):
+        Store(path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path):
+    path = tmp_path / STORE_FILE
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE photos (name TEXT)")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="another program"):
+        Store(path)
+    tables = sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall()
+    assert tables == [("photos",)]
+
+
+def _answer_many(folder: str, worker: int, count: int) -> None:
+    from pathlib import Path
+
+    store = Store.in_dir(Path(folder))
+    for i in range(count):
+        store.record_answer(f"w{worker}/q{i}", i, correct=True, score=1, seconds=1, mode="practice")
+    store.close()
+
+
+def test_two_processes_at_once_do_not_corrupt(tmp_path):
+    ctx = multiprocessing.get_context("spawn")
+    workers = [ctx.Process(target=_answer_many, args=(str(tmp_path), w, 150)) for w in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+        assert w.exitcode == 0
+    db = sqlite3.connect(tmp_path / STORE_FILE)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert Store.in_dir(tmp_path).answer_count() == 300

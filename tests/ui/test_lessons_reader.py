@@ -1,0 +1,143 @@
+"""Pilot flows through the lesson list and reader, on a small content folder of our own."""
+
+import re
+from pathlib import Path
+
+import pytest
+from textual.widgets import Markdown, OptionList, Static
+
+from trainer.ui.app import make_app
+from trainer.ui.screens.home import HomeScreen
+from trainer.ui.screens.lessons import LessonListScreen, ReaderScreen, TableOfContents
+
+FRONT = """---
+id: {id}
+title: {title}
+summary: A test lesson.
+objectives: [Read it]
+topics: [dicom-basics]
+minutes: 5
+prerequisites: []
+---
+"""
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    root = tmp_path / "content"
+    lessons = root / "lessons"
+    lessons.mkdir(parents=True)
+    (lessons / "01-alpha.md").write_text(
+        FRONT.format(id="alpha", title="Alpha")
+        + "Intro text with [bold]not markup[/bold].\n\n"
+        + "## Second\n\nSee [beta's end](lesson:beta#last-part).\n\n"
+        + "## Third\n\nThird page.\n"
+    )
+    (lessons / "02-beta.md").write_text(
+        FRONT.format(id="beta", title="Beta") + "Beta intro.\n\n## Last part\n\nThe end.\n"
+    )
+    (lessons / "03-broken.md").write_text("---\nid: broken\ntitle: [unclosed\n---\nBody\n")
+    return root
+
+
+def reader_text(app) -> str:
+    return app.screen.query_one("#reader-page", Markdown).source
+
+
+def place(app) -> str:
+    return str(app.screen.query_one("#reader-place", Static).render())
+
+
+async def open_lessons(app, pilot):
+    app.open_section("lessons")
+    await pilot.pause()
+    assert isinstance(app.screen, LessonListScreen)
+
+
+async def test_walk_a_lesson_forward_and_back(tmp_path, content, clock):
+    app = make_app(data_dir=tmp_path / "data", clock=clock, content_root=content)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lessons(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert "1/3" in place(app) and "Intro text" in reader_text(app)
+        await pilot.press("right")
+        assert "2/3" in place(app) and "Second" in place(app)
+        await pilot.press("n")
+        assert "3/3" in place(app)
+        await pilot.press("right")  # past the end: nothing happens
+        assert "3/3" in place(app)
+        await pilot.press("left", "p")
+        assert "1/3" in place(app)
+
+
+async def test_complete_mark_survives_restart_and_continue_reopens(tmp_path, content, clock):
+    data = tmp_path / "data"
+    app = make_app(data_dir=data, clock=clock, content_root=content)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lessons(app, pilot)
+        await pilot.press("enter", "right", "c")
+        await pilot.pause()
+        assert "complete" in place(app)
+    app.store.close()
+
+    again = make_app(data_dir=data, clock=clock, content_root=content)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await open_lessons(again, pilot)
+        first = again.screen.query_one(OptionList).get_option_at_index(0)
+        assert str(first.prompt).startswith("✓ 1. Alpha")
+        await pilot.press("escape")
+        assert isinstance(again.screen, HomeScreen)
+        again.open_section("continue")
+        await pilot.pause()
+        assert isinstance(again.screen, ReaderScreen)
+        assert "2/3" in place(again)
+
+
+async def test_link_to_another_lesson_section(tmp_path, content, clock):
+    app = make_app(data_dir=tmp_path / "data", clock=clock, content_root=content)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_lesson("alpha", page=1)
+        await pilot.pause()
+        reader = app.screen
+        reader.post_message(Markdown.LinkClicked(reader.query_one(Markdown), "lesson:beta#last-part"))
+        await pilot.pause()
+        assert app.screen.lesson.id == "beta"
+        assert "2/2" in place(app)
+
+
+async def test_contents_jumps_to_a_page(tmp_path, content, clock):
+    app = make_app(data_dir=tmp_path / "data", clock=clock, content_root=content)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_lesson("alpha")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TableOfContents)
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert "3/3" in place(app)
+
+
+async def test_malformed_lesson_is_listed_with_location_and_others_open(tmp_path, content, clock):
+    app = make_app(data_dir=tmp_path / "data", clock=clock, content_root=content)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lessons(app, pilot)
+        errors = str(app.screen.query_one("#lesson-errors", Static).render())
+        assert re.search(r"03-broken\.md:\d+: front matter is not valid YAML", errors)
+        assert app.screen.query_one(OptionList).option_count == 2
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.screen.lesson.id == "beta"
+
+
+async def test_lesson_text_is_markdown_not_textual_markup(tmp_path, content, clock):
+    app = make_app(data_dir=tmp_path / "data", clock=clock, content_root=content)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_lesson("alpha")
+        await pilot.pause()
+        shown = " ".join(
+            str(block.render()) for block in app.screen.query("MarkdownParagraph")
+        )
+        assert "[bold]not markup[/bold]" in shown

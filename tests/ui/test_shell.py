@@ -1,0 +1,80 @@
+"""The app shell: home screen, sections, palette, theme memory, NO_COLOR."""
+
+from textual.widgets import OptionList
+
+from trainer.ui.app import make_app
+from trainer.ui.screens.home import HomeScreen
+from trainer.ui.screens.not_built import NotBuiltScreen
+from trainer.ui.screens.sop_reference import SopDetailScreen, SopReferenceScreen
+from trainer.ui.sections import SECTIONS
+
+
+async def test_home_lists_every_section(tmp_path, clock):
+    app = make_app(data_dir=tmp_path, clock=clock, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert ids == [s.id for s in SECTIONS]
+        assert [s.title for s in SECTIONS] == [
+            "Continue", "Lessons", "Practice", "Exam", "Review due", "SOP reference", "Progress",
+        ]
+
+
+async def test_unbuilt_section_says_so_plainly(tmp_path, clock):
+    app = make_app(data_dir=tmp_path, clock=clock)
+    unbuilt = next(s for s in SECTIONS if s.planned)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_section(unbuilt.id)
+        await pilot.pause()
+        assert isinstance(app.screen, NotBuiltScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_sop_reference_filters_and_opens_details(tmp_path, clock):
+    app = make_app(data_dir=tmp_path, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        options = app.screen.query_one(OptionList)
+        options.highlighted = [s.id for s in SECTIONS].index("sop-reference")
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SopReferenceScreen)
+        await pilot.press("slash")
+        await pilot.press(*"key object")
+        await pilot.pause()
+        uids = [sop.uid for sop in screen._shown]
+        assert uids == ["1.2.840.10008.5.1.4.1.1.88.59"]
+        await pilot.press("enter")  # from the filter to the table
+        await pilot.press("enter")  # open the highlighted row
+        await pilot.pause()
+        assert isinstance(app.screen, SopDetailScreen)
+        assert app.screen.sop.modality == "KO"
+
+
+async def test_palette_reaches_every_section(tmp_path, clock):
+    app = make_app(data_dir=tmp_path, clock=clock)
+    async with app.run_test(size=(80, 24)):
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for s in SECTIONS:
+            assert f"Open {s.title}" in titles
+
+
+async def test_theme_is_remembered_across_runs(tmp_path, clock):
+    app = make_app(data_dir=tmp_path, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = "nord"
+        await pilot.pause()
+    app.store.close()
+    again = make_app(data_dir=tmp_path, clock=clock)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+
+
+def test_no_color_is_respected(tmp_path, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(data_dir=tmp_path)
+    assert app.no_color

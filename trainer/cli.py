@@ -1,0 +1,84 @@
+"""Command-line entry point: the TUI with no subcommand, plain commands otherwise.
+
+Only the TUI path imports Textual; every subcommand stays Textual-free.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from trainer import __version__
+from trainer.commands import error
+
+DESCRIPTION = (
+    "Learn DICOM SOP classes and how they show up in a PACS, then test yourself. "
+    "With no command, opens the terminal app."
+)
+
+
+def _common_options(suppress: bool) -> argparse.ArgumentParser:
+    """Options valid before or after a subcommand (SUPPRESS keeps the top-level value)."""
+    default = argparse.SUPPRESS if suppress else None
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="where progress is kept (default: $PACS_TRAINER_HOME or the platform's user data dir)",
+    )
+    common.add_argument(
+        "--seed", type=int, metavar="N", default=default, help="seed for reproducible quizzes"
+    )
+    common.add_argument(
+        "--bank-dir",
+        action="append",
+        metavar="DIR",
+        default=default,
+        help="extra folder of question banks (repeatable)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from trainer.commands import registry
+
+    parser = argparse.ArgumentParser(
+        prog="pacs-trainer", description=DESCRIPTION, parents=[_common_options(False)]
+    )
+    parser.add_argument("--version", action="version", version=f"pacs-trainer {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = _common_options(True)
+    for module in (registry,):
+        module.add_parser(sub, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return _run_tui(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    from trainer.core.store import StoreError
+    from trainer.ui.app import make_app
+
+    try:
+        app = make_app(data_dir=args.data_dir, seed=args.seed, bank_dirs=args.bank_dir or [])
+    except StoreError as exc:
+        error(str(exc))
+        return 1
+    app.run()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

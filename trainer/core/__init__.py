@@ -1,0 +1,1 @@
+"""Pure domain logic: never imports Textual (tests/core/test_purity.py enforces it)."""

@@ -1,0 +1,47 @@
+"""The home screen: the list of sections."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from trainer.ui.sections import SECTIONS
+
+
+def _label(title: str, description: str, planned: bool) -> Text:
+    label = Text(f"{title:<15}", style="bold")
+    label.append(description, style="dim" if planned else "")
+    if planned:
+        label.append("  (coming soon)", style="italic dim")
+    return label
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("q", "app.quit", "Quit", id="home.quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            "Learn what DICOM SOP classes are and how they show up in a PACS, then test "
+            "yourself. Choose a section and press Enter.",
+            id="intro",
+        )
+        yield OptionList(
+            *(
+                Option(_label(s.title, s.description, s.planned is not None), id=s.id)
+                for s in SECTIONS
+            ),
+            id="sections",
+        )
+        yield Footer()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.app.open_section(event.option.id)

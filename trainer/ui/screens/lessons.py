@@ -1,0 +1,190 @@
+"""The lesson list and the page-by-page lesson reader."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Label, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from trainer.core.lessons import Lesson, parse_link
+
+
+class LessonListScreen(Screen[None]):
+    """Every lesson with its minutes and a completion mark; bad lesson files listed apart."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="lessons.back")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("Lessons: Enter opens a lesson where you left it", id="lessons-title")
+        yield OptionList(id="lesson-list")
+        yield Static(id="lesson-errors")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_list()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_list()
+
+    def refresh_list(self) -> None:
+        catalog = self.app.lessons
+        progress = self.app.store.lesson_progress()
+        options = self.query_one(OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        for number, lesson in enumerate(catalog.lessons, start=1):
+            done = progress.get(lesson.id)
+            label = Text("✓ " if done and done.completed else "  ", style="green bold")
+            label.append(f"{number}. {lesson.title}")
+            label.append(f"  {lesson.minutes} min", style="dim")
+            options.add_option(Option(label, id=lesson.id))
+        options.highlighted = highlighted if highlighted is not None else 0
+        errors = self.query_one("#lesson-errors", Static)
+        if catalog.errors:
+            text = Text("Lesson files with errors (fix them and restart):\n", style="bold red")
+            for error in catalog.errors:
+                text.append(f"{error}\n")
+            errors.update(text)
+        errors.display = bool(catalog.errors)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.app.open_lesson(str(event.option.id))
+
+
+class TableOfContents(ModalScreen[int | None]):
+    """The pages of a lesson; the current one marked, the ones already read ticked."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="toc.close")]
+
+    def __init__(self, lesson: Lesson, current: int, furthest: int, complete: bool) -> None:
+        super().__init__()
+        self.lesson = lesson
+        self.current = current
+        self.furthest = furthest
+        self.complete = complete
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for index, page in enumerate(self.lesson.pages):
+            read = self.complete or index <= self.furthest
+            label = Text("▶ " if index == self.current else ("✓ " if read else "  "))
+            label.append(f"{index + 1}. {page.title}")
+            options.append(Option(label, id=str(index)))
+        with Vertical(id="dialog"):
+            yield Label(f"Contents: {self.lesson.title}", id="dialog-title")
+            yield OptionList(*options, id="toc")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = self.current
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(int(str(event.option.id)))
+
+
+class ReaderScreen(Screen[None]):
+    """One lesson, one page at a time, with its place ("3/7") always shown."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="reader.back"),
+        Binding("right,n", "page(1)", "Next", id="reader.next"),
+        Binding("left,p", "page(-1)", "Prev", id="reader.prev"),
+        Binding("t", "contents", "Contents", id="reader.contents"),
+        Binding("c", "toggle_complete", "Mark complete", id="reader.complete"),
+        Binding("z", "quiz", "Quiz me", id="reader.quiz"),
+    ]
+
+    page: reactive[int] = reactive(0, init=False)
+
+    def __init__(self, lesson: Lesson, page: int = 0) -> None:
+        super().__init__()
+        self.lesson = lesson
+        self.set_reactive(ReaderScreen.page, max(0, min(page, len(lesson.pages) - 1)))
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="reader-place")
+        with VerticalScroll(id="reader-body"):
+            yield Markdown(id="reader-page", open_links=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_page()
+        self.query_one("#reader-body").focus()
+
+    def watch_page(self) -> None:
+        self.show_page()
+
+    def show_page(self) -> None:
+        lesson, index = self.lesson, self.page
+        page = lesson.pages[index]
+        self.app.store.set_lesson_page(lesson.id, index)
+        done = self.app.store.lesson_progress()[lesson.id].completed
+        place = Text(f"{lesson.title}", style="bold")
+        place.append(f"  {index + 1}/{len(lesson.pages)}  ", style="reverse")
+        place.append(f" {page.title}")
+        if done:
+            place.append("  ✓ complete", style="green")
+        self.query_one("#reader-place", Static).update(place)
+        heading = f"## {page.title}\n\n" if page.title else ""
+        self.query_one("#reader-page", Markdown).update(heading + page.markdown)
+        self.query_one("#reader-body", VerticalScroll).scroll_home(animate=False)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "page":
+            target = self.page + int(parameters[0])
+            return 0 <= target < len(self.lesson.pages) or None
+        return True
+
+    def action_page(self, step: int) -> None:
+        self.page = max(0, min(self.page + step, len(self.lesson.pages) - 1))
+
+    def action_contents(self) -> None:
+        progress = self.app.store.lesson_progress()[self.lesson.id]
+
+        def jump(index: int | None) -> None:
+            if index is not None:
+                self.page = index
+
+        self.app.push_screen(
+            TableOfContents(self.lesson, self.page, progress.furthest_page, progress.completed),
+            jump,
+        )
+
+    def action_toggle_complete(self) -> None:
+        store = self.app.store
+        complete = not store.lesson_progress()[self.lesson.id].completed
+        store.mark_lesson_complete(self.lesson.id, complete)
+        self.notify("Lesson marked complete." if complete else "Lesson marked not complete.")
+        self.show_page()
+
+    def action_quiz(self) -> None:
+        self.notify(
+            "Practice is not built yet: 'Quiz me' will start a practice round on this "
+            "lesson's topics once it is.",
+            title="Quiz me on this lesson",
+        )
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.stop()
+        target = parse_link(event.href)
+        if target is None:
+            self.notify(f"External link (open it in a browser): {event.href}", markup=False)
+            return
+        lesson_id, anchor = target
+        if lesson_id == self.lesson.id and anchor:
+            index = self.lesson.page_index(anchor)
+            if index is not None:
+                self.page = index
+            return
+        self.app.open_lesson(lesson_id, anchor=anchor, replace=True)

@@ -1,0 +1,126 @@
+"""The SOP reference: the whole registry in a table, filtered as you type."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select, Static
+
+from trainer.core.registry import Registry, SopClass, load_registry
+
+
+def _yes_no(value: bool | None) -> str:
+    return "unknown" if value is None else ("yes" if value else "no")
+
+
+class SopDetailScreen(ModalScreen[None]):
+    """Everything the registry knows about one SOP class."""
+
+    BINDINGS = [Binding("escape,enter", "dismiss", "Back", id="sop-detail.back")]
+
+    def __init__(self, sop: SopClass) -> None:
+        super().__init__()
+        self.sop = sop
+
+    def compose(self) -> ComposeResult:
+        sop = self.sop
+        rows = [
+            ("Name", sop.name or "(no name in the standard)"),
+            ("UID", sop.uid),
+            ("Keyword", sop.keyword or "-"),
+            ("Service class", sop.service_class),
+            ("Modality", sop.modality or "-"),
+            ("Category", sop.category or "-"),
+            ("Pixel Data", _yes_no(sop.has_pixel_data)),
+            ("Multi-frame", _yes_no(sop.multi_frame)),
+            ("Retired", "yes" if sop.retired else "no"),
+        ]
+        text = Text()
+        for label, value in rows:
+            text.append(f"{label:<14}", style="bold")
+            text.append(f"{value}\n")
+        with VerticalScroll(id="dialog"):
+            yield Label("SOP class", id="dialog-title")
+            yield Static(text, id="sop-detail")
+            yield Static(Text("Esc: back", style="dim"))
+
+
+class SopReferenceScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="sop.back"),
+        Binding("slash", "focus_filter", "Filter", id="sop.filter"),
+    ]
+
+    def __init__(self, registry: Registry | None = None) -> None:
+        super().__init__()
+        self.registry = registry or load_registry()
+        self._shown: list[SopClass] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="Filter by name, keyword or UID  (/)", id="query")
+        with Horizontal(id="filters"):
+            yield Select(
+                [(m, m) for m in self.registry.modalities()], prompt="Any modality", id="modality"
+            )
+            yield Select(
+                [(c, c) for c in self.registry.categories()], prompt="Any category", id="category"
+            )
+            yield Checkbox("Retired", id="retired")
+        yield DataTable(id="sop-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="sop-count")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("UID", key="uid")
+        table.add_column("Name", key="name")
+        table.add_column("Mod.", key="modality")
+        self.refresh_table()
+        table.focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#query", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.refresh_table()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.refresh_table()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self.refresh_table()
+
+    def _select_value(self, widget_id: str) -> str | None:
+        value = self.query_one(widget_id, Select).value
+        return None if value is Select.BLANK else str(value)
+
+    def refresh_table(self) -> None:
+        self._shown = self.registry.filter(
+            self.query_one("#query", Input).value,
+            modality=self._select_value("#modality"),
+            category=self._select_value("#category"),
+            include_retired=self.query_one("#retired", Checkbox).value,
+        )
+        table = self.query_one(DataTable)
+        table.clear()
+        for sop in self._shown:
+            name = sop.name or "(unnamed)"
+            if sop.retired:
+                name += " (retired)"
+            table.add_row(Text(sop.uid), Text(name), Text(sop.modality or ""), key=sop.uid)
+        total = len(self.registry)
+        self.query_one("#sop-count", Static).update(
+            f"{len(self._shown)} of {total} SOP classes shown. Enter: details"
+        )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        sop = self.registry.by_uid(str(event.row_key.value))
+        if sop is not None:
+            self.app.push_screen(SopDetailScreen(sop))

@@ -1,0 +1,57 @@
+"""The sections of the home screen, in order; the command palette offers the same list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    description: str
+    # What arrives with the section when it is not built yet; None once it is.
+    planned: str | None = None
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "continue",
+        "Continue",
+        "Pick up where you left off",
+    ),
+    Section(
+        "lessons",
+        "Lessons",
+        "Eight short modules, from DICOM basics to image counts",
+    ),
+    Section(
+        "practice",
+        "Practice",
+        "Questions with instant feedback and explanations",
+        planned="Practice mode arrives with the question banks and generators.",
+    ),
+    Section(
+        "exam",
+        "Exam",
+        "Timed, certification-style practice exams",
+        planned="Timed exams arrive after practice mode.",
+    ),
+    Section(
+        "review",
+        "Review due",
+        "Spaced review of what you are about to forget",
+        planned="Spaced review arrives once practice records answers.",
+    ),
+    Section("sop-reference", "SOP reference", "Every SOP class in the standard, searchable"),
+    Section(
+        "progress",
+        "Progress",
+        "Mastery by topic, exam history, study streak",
+        planned="The progress dashboard arrives with spaced review.",
+    ),
+)
+
+
+def section(section_id: str) -> Section:
+    return next(s for s in SECTIONS if s.id == section_id)
