@@ -7,7 +7,6 @@ from functools import cached_property
 from pathlib import Path
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -22,7 +21,6 @@ class PacsTrainerApp(App[int]):
     TITLE = "pacs-trainer"
     SUB_TITLE = "DICOM SOP classes for PACS analysts"
     CSS_PATH = "app.tcss"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True)]
 
     def __init__(
         self,

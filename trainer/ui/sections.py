@@ -23,31 +23,31 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "lessons",
         "Lessons",
-        "Eight short modules, from DICOM basics to image counts",
+        "Eight modules, from DICOM basics to image counts",
     ),
     Section(
         "practice",
         "Practice",
-        "Questions with instant feedback and explanations",
+        "Questions with instant feedback",
         planned="Practice mode arrives with the question banks and generators.",
     ),
     Section(
         "exam",
         "Exam",
-        "Timed, certification-style practice exams",
+        "Timed, certification-style exams",
         planned="Timed exams arrive after practice mode.",
     ),
     Section(
         "review",
         "Review due",
-        "Spaced review of what you are about to forget",
+        "Bring back what you are about to forget",
         planned="Spaced review arrives once practice records answers.",
     ),
     Section("sop-reference", "SOP reference", "Every SOP class in the standard, searchable"),
     Section(
         "progress",
         "Progress",
-        "Mastery by topic, exam history, study streak",
+        "Mastery by topic, exam history, streak",
         planned="The progress dashboard arrives with spaced review.",
     ),
 )

@@ -16,7 +16,7 @@ def _label(title: str, description: str, planned: bool) -> Text:
     label = Text(f"{title:<15}", style="bold")
     label.append(description, style="dim" if planned else "")
     if planned:
-        label.append("  (coming soon)", style="italic dim")
+        label.append("  · soon", style="italic dim")
     return label
 
 
@@ -24,6 +24,11 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
 
     def compose(self) -> ComposeResult:
         yield Header()

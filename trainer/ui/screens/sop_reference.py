@@ -52,7 +52,10 @@ class SopReferenceScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="sop.back"),
         Binding("slash", "focus_filter", "Filter", id="sop.filter"),
+        Binding("down", "focus_table", "Results", id="sop.results", show=False),
     ]
+    UID_WIDTH = 32
+    MODALITY_WIDTH = 8
 
     def __init__(self, registry: Registry | None = None) -> None:
         super().__init__()
@@ -76,11 +79,16 @@ class SopReferenceScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("UID", key="uid")
-        table.add_column("Name", key="name")
-        table.add_column("Mod.", key="modality")
+        # Name takes what the UID and modality leave, so all three fit at 80 columns.
+        name_width = max(20, self.app.size.width - self.UID_WIDTH - self.MODALITY_WIDTH - 9)
+        table.add_column("Name", key="name", width=name_width)
+        table.add_column("Modality", key="modality", width=self.MODALITY_WIDTH)
+        table.add_column("UID", key="uid", width=self.UID_WIDTH)
         self.refresh_table()
-        table.focus()
+        self.query_one("#query", Input).focus()
+
+    def action_focus_table(self) -> None:
+        self.query_one(DataTable).focus()
 
     def action_focus_filter(self) -> None:
         self.query_one("#query", Input).focus()
@@ -99,7 +107,7 @@ class SopReferenceScreen(Screen[None]):
 
     def _select_value(self, widget_id: str) -> str | None:
         value = self.query_one(widget_id, Select).value
-        return None if value is Select.BLANK else str(value)
+        return None if value is Select.NULL else str(value)
 
     def refresh_table(self) -> None:
         self._shown = self.registry.filter(
@@ -114,7 +122,7 @@ class SopReferenceScreen(Screen[None]):
             name = sop.name or "(unnamed)"
             if sop.retired:
                 name += " (retired)"
-            table.add_row(Text(sop.uid), Text(name), Text(sop.modality or ""), key=sop.uid)
+            table.add_row(Text(name), Text(sop.modality or ""), Text(sop.uid), key=sop.uid)
         total = len(self.registry)
         self.query_one("#sop-count", Static).update(
             f"{len(self._shown)} of {total} SOP classes shown. Enter: details"

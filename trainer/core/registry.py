@@ -1,0 +1,287 @@
+"""SOP class registry: every SOP class in pydicom's UID dictionary, plus curated facts.
+
+UID, name, keyword and retired flag are read from pydicom (PS3.6 Annex A) at run time, so they
+never drift from the standard pydicom carries. What pydicom does not carry comes from the
+curated overlay ``data/sop_classes.csv``, one row per active Storage SOP class:
+
+- ``modality``: the Modality (0008,0060) value the IOD requires (PS3.3), a CID 33 value or one
+  of EXTRA_MODALITIES; ``varies`` where the standard leaves it to the creator (Secondary
+  Capture, Encapsulated PDF/CDA, Parametric Map, Raw Data); None where the IOD has no Modality
+  attribute (non-patient objects such as Hanging Protocol), for DICOS/DICONDE classes defined
+  outside PS3.3, and where the overlay has not verified the value (its note column says so).
+- ``has_pixel_data``: instances carry pixel data. Float (7FE0,0008) and Double Float
+  (7FE0,0009) Pixel Data count as pixel data like (7FE0,0010): they are the image a viewer
+  shows (Parametric Map). True also where the IOD makes pixel data conditional (RT Dose).
+- ``multi_frame``: the IOD includes the Multi-frame or a Multi-frame Functional Groups Module
+  (mandatory or conditional), so one instance can hold several frames (XA, NM, Enhanced ...).
+- ``service_class``: the PS3.4 service class. Storage classes are "Storage" (Annex B) or
+  "Non-Patient Object Storage" (Annex GG); other SOP classes get theirs from their name.
+
+Retired Storage classes have no overlay row: their curated fields are None.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+OVERLAY_PATH = Path(__file__).resolve().parent / "data" / "sop_classes.csv"
+
+VARIES = "varies"
+
+CATEGORIES: tuple[str, ...] = (
+    "image",
+    "multi-frame image",
+    "presentation state",
+    "structured report",
+    "key object selection",
+    "encapsulated document",
+    "waveform",
+    "radiotherapy",
+    "segmentation",
+    "spatial/measurement",
+    "raw data",
+    "protocol",
+    "other",
+)
+
+# Modality Defined Terms of PS3.3 C.7.3.1.1.1 that pydicom's CID 33 lacks.
+EXTRA_MODALITIES = frozenset({"ANN", "RTINTENT", "RTRAD", "RTSEGANN", "XAPROTOCOL"})
+
+UNKNOWN_SERVICE = "Unknown"
+
+# First match wins; applied to names of SOP classes that are not Storage classes.
+_SERVICE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), service)
+    for pattern, service in (
+        (r"^Verification", "Verification"),
+        (r"^Media Storage Directory", "Media Storage"),
+        (r"^Storage Commitment", "Storage Commitment"),
+        (r"Study Content Notification", "Study Content Notification"),
+        (r"Logging", "Application Event Logging"),
+        (r"^Detached (Patient|Visit)", "Patient Management"),
+        (r"^(Detached Study|Study Component)", "Study Management"),
+        (r"^Detached (Results|Interpretation)", "Results Management"),
+        (r"^Modality Performed Procedure Step", "Modality Performed Procedure Step"),
+        (r"^Modality Worklist", "Basic Worklist Management"),
+        (r"^General Purpose", "General Purpose Worklist"),
+        (r"^Unified Procedure Step", "Unified Procedure Step"),
+        (r"^Instance Availability Notification", "Instance Availability Notification"),
+        (r"Machine Verification", "RT Machine Verification"),
+        (r"Relevant Patient Information Query", "Relevant Patient Information Query"),
+        (r"^Composite Instance Root Retrieve", "Composite Instance Root Retrieve"),
+        (
+            r"^Composite Instance Retrieve Without Bulk Data",
+            "Composite Instance Retrieve Without Bulk Data",
+        ),
+        (r"^Hanging Protocol", "Hanging Protocol Query/Retrieve"),
+        (r"^Color Palette", "Color Palette Query/Retrieve"),
+        (r"Implant", "Implant Template Query/Retrieve"),
+        (r"^Defined Procedure Protocol", "Defined Procedure Protocol Query/Retrieve"),
+        (r"^Protocol Approval", "Protocol Approval Query/Retrieve"),
+        (r"^Inventory Creation", "Inventory Creation"),
+        (r"^Inventory", "Inventory Query/Retrieve"),
+        (r"^Repository Query", "Repository Query"),
+        (r"^Product Characteristics Query", "Product Characteristics Query"),
+        (r"^Substance Approval Query", "Substance Approval Query"),
+        (r"Query/Retrieve Information Model", "Query/Retrieve"),
+        (r"Real-Time Communication", "Real-Time Communication"),
+        (r"^Media Creation Management", "Media Creation Management"),
+        (r"^Display System", "Display System Management"),
+        (r"Film|Box|Print|Presentation LUT", "Print Management"),
+    )
+)
+
+
+def is_storage_name(name: str) -> bool:
+    """A Storage SOP class by name: "Storage", but not Storage Commitment or the DICOMDIR."""
+    return (
+        "Storage" in name
+        and "Storage Commitment" not in name
+        and "Media Storage Directory" not in name
+    )
+
+
+def service_class_for(name: str) -> str:
+    """The PS3.4 service class of a non-Storage SOP class, derived from its name."""
+    for pattern, service in _SERVICE_RULES:
+        if pattern.search(name):
+            return service
+    return UNKNOWN_SERVICE
+
+
+def uid_key(uid: str) -> tuple[int, ...]:
+    """Sort key ordering UIDs component by component, as PS3.6 lists them."""
+    return tuple(int(part) for part in uid.split("."))
+
+
+@dataclass(frozen=True)
+class SopClass:
+    uid: str
+    name: str
+    keyword: str
+    retired: bool
+    modality: str | None
+    category: str | None
+    has_pixel_data: bool | None
+    multi_frame: bool | None
+    service_class: str
+
+    @property
+    def is_storage(self) -> bool:
+        """A Storage SOP class (active or retired), by the name rule of is_storage_name."""
+        return is_storage_name(self.name)
+
+    def to_dict(self) -> dict[str, str | bool | None]:
+        """JSON-ready fields plus is_storage."""
+        return {**asdict(self), "is_storage": self.is_storage}
+
+
+@dataclass(frozen=True)
+class OverlayRow:
+    name: str
+    modality: str | None
+    category: str
+    has_pixel_data: bool | None
+    multi_frame: bool | None
+    service_class: str
+
+
+_BOOLEANS = {"yes": True, "no": False, "": None}
+
+
+def read_overlay(path: Path = OVERLAY_PATH) -> dict[str, OverlayRow]:
+    """The curated rows by UID; '#' lines are comments. A bad yes/no value names file:line."""
+    rows: dict[str, OverlayRow] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        # Blank out comments rather than drop them, so line_num stays the file's line.
+        reader = csv.reader("\n" if line.startswith("#") else line for line in handle)
+        header = next(values for values in reader if values)
+        for values in reader:
+            if not values:
+                continue
+            if len(values) != len(header):
+                raise ValueError(
+                    f"{path}:{reader.line_num}: expected {len(header)} columns, got {len(values)}"
+                )
+            record = dict(zip(header, values))
+            try:
+                pixel = _BOOLEANS[record["has_pixel_data"]]
+                frames = _BOOLEANS[record["multi_frame"]]
+            except KeyError as exc:
+                raise ValueError(
+                    f"{path}:{reader.line_num}: expected yes, no or empty, got {exc.args[0]!r}"
+                ) from None
+            rows[record["uid"]] = OverlayRow(
+                name=record["name"],
+                modality=record["modality"] or None,
+                category=record["category"],
+                has_pixel_data=pixel,
+                multi_frame=frames,
+                service_class=record["service_class"],
+            )
+    return rows
+
+
+class Registry:
+    """SOP classes in UID order, with lookups and the filters the CLI and the UI offer."""
+
+    def __init__(self, classes: Iterable[SopClass]) -> None:
+        self._classes = tuple(sorted(classes, key=lambda sop: uid_key(sop.uid)))
+        self._by_uid = {sop.uid: sop for sop in self._classes}
+        self._by_keyword = {sop.keyword: sop for sop in self._classes if sop.keyword}
+
+    def __iter__(self) -> Iterator[SopClass]:
+        return iter(self._classes)
+
+    def __len__(self) -> int:
+        return len(self._classes)
+
+    def by_uid(self, uid: str) -> SopClass | None:
+        return self._by_uid.get(uid.strip())
+
+    def by_keyword(self, keyword: str) -> SopClass | None:
+        return self._by_keyword.get(keyword.strip())
+
+    def search(self, query: str) -> list[SopClass]:
+        """Case-insensitive substring match on name, keyword or UID (retired included)."""
+        needle = query.strip().casefold()
+        return [
+            sop
+            for sop in self._classes
+            if needle in sop.name.casefold()
+            or needle in sop.keyword.casefold()
+            or needle in sop.uid
+        ]
+
+    def filter(
+        self,
+        query: str = "",
+        *,
+        modality: str | None = None,
+        category: str | None = None,
+        storage: bool = False,
+        include_retired: bool = False,
+    ) -> list[SopClass]:
+        """search(query) narrowed down; modality is case-insensitive, category must be known."""
+        if category is not None and category not in CATEGORIES:
+            raise ValueError(f"unknown category {category!r}; valid: {', '.join(CATEGORIES)}")
+        wanted_modality = modality.casefold() if modality is not None else None
+        return [
+            sop
+            for sop in self.search(query)
+            if (include_retired or not sop.retired)
+            and (not storage or sop.is_storage)
+            and (category is None or sop.category == category)
+            and (
+                wanted_modality is None
+                or (sop.modality is not None and sop.modality.casefold() == wanted_modality)
+            )
+        ]
+
+    def modalities(self) -> list[str]:
+        """Modality values in use, sorted ("varies" is not a value and is left out)."""
+        return sorted({sop.modality for sop in self._classes if sop.modality} - {VARIES})
+
+    def categories(self) -> list[str]:
+        """Categories in use, in CATEGORIES order."""
+        used = {sop.category for sop in self._classes}
+        return [category for category in CATEGORIES if category in used]
+
+
+def _sop_class(uid: str, entry: tuple[str, str, str, str, str], row: OverlayRow | None) -> SopClass:
+    name, _type, _info, retired, keyword = entry
+    if row is not None:
+        service = row.service_class
+    elif is_storage_name(name):
+        service = "Storage"
+    else:
+        service = service_class_for(name)
+    return SopClass(
+        uid=uid,
+        name=name,
+        keyword=keyword,
+        retired=bool(retired),
+        modality=row.modality if row else None,
+        category=row.category if row else None,
+        has_pixel_data=row.has_pixel_data if row else None,
+        multi_frame=row.multi_frame if row else None,
+        service_class=service,
+    )
+
+
+@functools.cache
+def load_registry() -> Registry:
+    """The registry, built once per process (the CLI and the UI both read it)."""
+    from pydicom._uid_dict import UID_dictionary
+
+    overlay = read_overlay()
+    return Registry(
+        _sop_class(uid, entry, overlay.get(uid))
+        for uid, entry in UID_dictionary.items()
+        if entry[1] == "SOP Class"
+    )
