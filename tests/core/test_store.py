@@ -60,12 +60,12 @@ def test_not_a_database_is_left_untouched(tmp_path):
 
 def test_damaged_database_is_reported_and_left_untouched(tmp_path):
     path = tmp_path / STORE_FILE
-    Store(path).record_answer("q", 1, correct=True, score=1, seconds=1, mode="practice")
+    store = Store(path)
+    store.record_answer("q", 1, correct=True, score=1, seconds=1, mode="practice")
+    store.close()  # checkpoints the WAL into the file
     data = bytearray(path.read_bytes())
     data[100:4096] = b"\xff" * (4096 - 100)  # wreck the schema page, keep the header
     path.write_bytes(bytes(data))
-    for suffix in ("-wal", "-shm"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
     with pytest.raises(StoreError, match="damaged|not a pacs-trainer"):
         Store(path)
     assert path.read_bytes() == bytes(data)
