@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import csv
 import functools
+import importlib.util
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -274,14 +276,32 @@ def _sop_class(uid: str, entry: tuple[str, str, str, str, str], row: OverlayRow 
     )
 
 
+def uid_dictionary() -> dict[str, tuple[str, str, str, str, str]]:
+    """pydicom's UID dictionary, read without importing all of pydicom when it is not loaded.
+
+    `import pydicom` costs about 100 ms (pixel handlers, numpy); `pacs-trainer registry` needs
+    only this one data module, so it loads pydicom's own file directly, byte-code cache and all.
+    """
+    if "pydicom" in sys.modules:
+        from pydicom._uid_dict import UID_dictionary
+
+        return UID_dictionary
+    spec = importlib.util.find_spec("pydicom")
+    if spec is None or spec.origin is None:
+        raise ImportError("pydicom is not installed")
+    path = Path(spec.origin).with_name("_uid_dict.py")
+    module_spec = importlib.util.spec_from_file_location("_pydicom_uid_dict", path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module.UID_dictionary
+
+
 @functools.cache
 def load_registry() -> Registry:
     """The registry, built once per process (the CLI and the UI both read it)."""
-    from pydicom._uid_dict import UID_dictionary
-
     overlay = read_overlay()
     return Registry(
         _sop_class(uid, entry, overlay.get(uid))
-        for uid, entry in UID_dictionary.items()
+        for uid, entry in uid_dictionary().items()
         if entry[1] == "SOP Class"
     )
