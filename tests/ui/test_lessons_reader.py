@@ -107,6 +107,19 @@ async def test_link_to_another_lesson_section(tmp_path, content, clock):
         assert "2/2" in place(app)
 
 
+async def test_links_can_be_followed_from_the_keyboard(tmp_path, content, clock):
+    app = make_app(data_dir=tmp_path / "data", clock=clock, content_root=content)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_lesson("alpha", page=0)
+        await pilot.pause()
+        assert app.screen.check_action("links", ()) is None  # no links on page 1
+        await pilot.press("right", "l")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.lesson.id == "beta" and "2/2" in place(app)
+
+
 async def test_contents_jumps_to_a_page(tmp_path, content, clock):
     app = make_app(data_dir=tmp_path / "data", clock=clock, content_root=content)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -26,6 +26,7 @@ _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _PAGE_HEADING = re.compile(r"##(?:[ \t]+(.*?))?[ \t]*$")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+$")
 _FENCE = re.compile(r"(```|~~~)")
+_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
 
 _Fail = Callable[[int, str], "LessonParseError"]
 
@@ -47,6 +48,11 @@ class Page:
     anchor: str
     markdown: str
     line: int
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """(text, href) of every Markdown link on the page, so the reader can offer them by key."""
+        return _LINK.findall(self.markdown)
 
 
 @dataclass(frozen=True)

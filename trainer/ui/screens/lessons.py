@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Label, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.core.lessons import Lesson, parse_link
+from trainer.ui.widgets.lesson_markdown import LessonMarkdown
 
 
 class LessonListScreen(Screen[None]):
@@ -91,6 +92,28 @@ class TableOfContents(ModalScreen[int | None]):
         self.dismiss(int(str(event.option.id)))
 
 
+class LinkPicker(ModalScreen[str | None]):
+    """The links on a page, to follow from the keyboard."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="links.close")]
+
+    def __init__(self, links: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.links = links
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label("Links on this page", id="dialog-title")
+            yield OptionList(*(Option(Text(text or href)) for text, href in self.links))
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.links[event.option_index][1])
+
+
 class ReaderScreen(Screen[None]):
     """One lesson, one page at a time, with its place ("3/7") always shown."""
 
@@ -99,6 +122,7 @@ class ReaderScreen(Screen[None]):
         Binding("right,n", "page(1)", "Next", id="reader.next"),
         Binding("left,p", "page(-1)", "Prev", id="reader.prev"),
         Binding("t", "contents", "Contents", id="reader.contents"),
+        Binding("l", "links", "Links", id="reader.links"),
         Binding("c", "toggle_complete", "Mark complete", id="reader.complete"),
         Binding("z", "quiz", "Quiz me", id="reader.quiz"),
     ]
@@ -114,7 +138,7 @@ class ReaderScreen(Screen[None]):
         yield Header()
         yield Static(id="reader-place")
         with VerticalScroll(id="reader-body"):
-            yield Markdown(id="reader-page", open_links=False)
+            yield LessonMarkdown(id="reader-page", open_links=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -144,6 +168,8 @@ class ReaderScreen(Screen[None]):
         if action == "page":
             target = self.page + int(parameters[0])
             return 0 <= target < len(self.lesson.pages) or None
+        if action == "links":
+            return bool(self.lesson.pages[self.page].links) or None
         return True
 
     def action_page(self, step: int) -> None:
@@ -161,6 +187,15 @@ class ReaderScreen(Screen[None]):
             jump,
         )
 
+    def action_links(self) -> None:
+        """Follow a link from the keyboard: the Markdown widget's links need a mouse."""
+
+        def follow(href: str | None) -> None:
+            if href is not None:
+                self.follow_link(href)
+
+        self.app.push_screen(LinkPicker(self.lesson.pages[self.page].links), follow)
+
     def action_toggle_complete(self) -> None:
         store = self.app.store
         complete = not store.lesson_progress()[self.lesson.id].completed
@@ -177,9 +212,12 @@ class ReaderScreen(Screen[None]):
 
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.stop()
-        target = parse_link(event.href)
+        self.follow_link(event.href)
+
+    def follow_link(self, href: str) -> None:
+        target = parse_link(href)
         if target is None:
-            self.notify(f"External link (open it in a browser): {event.href}", markup=False)
+            self.notify(f"External link (open it in a browser): {href}", markup=False)
             return
         lesson_id, anchor = target
         if lesson_id == self.lesson.id and anchor:
