@@ -123,8 +123,8 @@ class ReaderScreen(Screen[None]):
         Binding("left,p", "page(-1)", "Prev", id="reader.prev"),
         Binding("t", "contents", "Contents", id="reader.contents"),
         Binding("l", "links", "Links", id="reader.links"),
-        Binding("c", "toggle_complete", "Mark complete", id="reader.complete"),
-        Binding("z", "quiz", "Quiz me", id="reader.quiz"),
+        Binding("c", "toggle_complete", "Complete", id="reader.complete"),
+        Binding("z", "quiz", "Quiz", id="reader.quiz"),
     ]
 
     page: reactive[int] = reactive(0, init=False)

@@ -9,9 +9,20 @@ from __future__ import annotations
 
 from rich import box
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
+from textual.content import Content
+from textual.style import Style
 from textual.widgets import Markdown, Static
 from textual.widgets._markdown import MarkdownBlock, MarkdownTable
+
+
+def _wrappable(content: Content) -> Text:
+    """A cell as Rich Text, which wraps in a narrow column (Content renders as fixed segments)."""
+    text = Text()
+    for part, style in content.render(Style(), ""):
+        text.append(part, style.rich_style if style else None)
+    return text
 
 
 class CompactTable(MarkdownTable):
@@ -27,9 +38,9 @@ class CompactTable(MarkdownTable):
         headers, rows = self._get_headers_and_rows()
         table = Table(box=box.ROUNDED, header_style="bold", expand=False, padding=(0, 1))
         for header in headers:
-            table.add_column(header, overflow="fold")
+            table.add_column(_wrappable(header))
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*(_wrappable(cell) for cell in row))
         yield Static(table)
 
     async def _update_from_block(self, block: MarkdownBlock) -> None:
