@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from trainer.core import banks
-from trainer.core.banks import bank_files, default_bank_dirs, load_bank, load_banks
+from trainer.core.banks import bank_files, load_bank, load_banks
+from trainer.core.paths import default_bank_dirs
 from trainer.core.paths import question_bank_dir
 
 HEADER = """\

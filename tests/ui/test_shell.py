@@ -77,3 +77,17 @@ def test_no_color_is_respected(tmp_path, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(data_dir=tmp_path)
     assert app.no_color
+
+
+async def test_bad_bank_is_reported_on_home_and_good_banks_still_load(tmp_path, clock):
+    extra = tmp_path / "banks"
+    extra.mkdir()
+    (extra / "broken.yaml").write_text("id: broken\ntitle: Broken\nquestions: 3\n")
+    app = make_app(data_dir=tmp_path / "data", clock=clock, bank_dirs=[extra])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        notice = app.screen.query_one("#notices")
+        assert notice.display
+        assert "broken.yaml:" in str(notice.render())
+        assert len(app.banks.questions) >= 120  # the shipped banks still load

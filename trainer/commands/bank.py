@@ -109,7 +109,8 @@ def _count(number: int, noun: str) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from trainer.core.banks import default_bank_dirs, load_banks
+    from trainer.core.banks import load_banks
+    from trainer.core.paths import default_bank_dirs
 
     folders = default_bank_dirs(args.data_dir, args.bank_dir)
     catalog = load_banks(folders)

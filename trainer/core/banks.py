@@ -19,7 +19,7 @@ from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from trainer.core.paths import data_dir, question_bank_dir
+from trainer.core.paths import question_bank_dir
 from trainer.core.questions import QUESTION_TYPES, Id, Question, Text, in_bank
 from trainer.core.yaml_source import (
     Document,
@@ -124,21 +124,6 @@ class Catalog:
     def get(self, full_id: str) -> Question | None:
         """The question with id '<bank id>/<question id>', or None."""
         return self._by_id.get(full_id)
-
-
-def default_bank_dirs(
-    data_dir_override: str | os.PathLike[str] | None,
-    extra_dirs: Iterable[str | os.PathLike[str]] | None,
-) -> list[Path]:
-    """The shipped banks, then each --bank-dir, then the user's banks folder if it exists."""
-    dirs = [question_bank_dir(), *(Path(extra).expanduser() for extra in extra_dirs or ())]
-    user = data_dir(data_dir_override) / "banks"
-    if user.is_dir():
-        dirs.append(user)
-    unique: dict[Path, Path] = {}
-    for folder in dirs:
-        unique.setdefault(folder.resolve(), folder)
-    return list(unique.values())
 
 
 def bank_files(folder: Path) -> list[Path]:

@@ -5,15 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.theme import Theme
 
+if TYPE_CHECKING:
+    from trainer.core.banks import Catalog
+
 from trainer.core.clock import Clock, SystemClock
 from trainer.core.lessons import LessonCatalog, load_lessons
 from trainer.core.paths import content_root as default_content_root
 from trainer.core.paths import data_dir as default_data_dir
+from trainer.core.paths import default_bank_dirs
 from trainer.core.store import Store
 from trainer.ui.sections import SECTIONS, section
 
@@ -53,6 +58,16 @@ class PacsTrainerApp(App[int]):
     @cached_property
     def lessons(self) -> LessonCatalog:
         return load_lessons(self.content_root / "lessons")
+
+    @cached_property
+    def banks(self) -> Catalog:
+        """Every question bank; bad ones are skipped and listed in `errors`.
+
+        Imported here, not at the top: pydantic and the models cost ~150 ms of start-up.
+        """
+        from trainer.core.banks import load_banks
+
+        return load_banks(self.bank_dirs)
 
     def open_section(self, section_id: str) -> None:
         """Open a home-screen section by id; unbuilt ones say plainly what is coming."""
@@ -136,5 +151,5 @@ def make_app(
         clock=clock,
         seed=seed,
         content_root=content_root or default_content_root(),
-        bank_dirs=[Path(d) for d in bank_dirs],
+        bank_dirs=default_bank_dirs(data_dir, bank_dirs),
     )

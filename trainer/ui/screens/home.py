@@ -29,6 +29,21 @@ class HomeScreen(Screen[None]):
         options = self.query_one(OptionList)
         options.highlighted = 0
         options.focus()
+        self.run_worker(self._check_banks, thread=True, exclusive=True)
+
+    def _check_banks(self) -> None:
+        """Load the banks off the UI thread; say which were skipped, so nothing fails silently."""
+        errors = self.app.banks.errors
+        self.app.call_from_thread(self._show_bank_errors, [str(e) for e in errors])
+
+    def _show_bank_errors(self, errors: list[str]) -> None:
+        notice = self.query_one("#notices", Static)
+        if errors:
+            text = Text(f"{len(errors)} problem(s) in question banks; those banks are skipped "
+                        "(run `pacs-trainer bank list` for all):\n", style="bold yellow")
+            text.append(errors[0])
+            notice.update(text)
+        notice.display = bool(errors)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -44,6 +59,7 @@ class HomeScreen(Screen[None]):
             ),
             id="sections",
         )
+        yield Static(id="notices")
         yield Footer()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
