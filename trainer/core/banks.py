@@ -9,7 +9,6 @@ instructors' editors use (`pacs-trainer bank schema`).
 from __future__ import annotations
 
 import json
-import os
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass
