@@ -91,3 +91,18 @@ async def test_bad_bank_is_reported_on_home_and_good_banks_still_load(tmp_path, 
         assert notice.display
         assert "broken.yaml:" in str(notice.render())
         assert len(app.banks.questions) >= 120  # the shipped banks still load
+
+
+async def test_help_names_the_real_data_file(tmp_path, clock):
+    from textual.widgets import Markdown
+
+    from trainer.ui.screens.help import HelpScreen
+
+    app = make_app(data_dir=tmp_path, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert str(tmp_path / "progress.sqlite3") in app.screen.query_one(Markdown).source
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)

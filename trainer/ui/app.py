@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -26,6 +27,7 @@ class PacsTrainerApp(App[int]):
     TITLE = "pacs-trainer"
     SUB_TITLE = "DICOM SOP classes for PACS analysts"
     CSS_PATH = "app.tcss"
+    BINDINGS = [Binding("f1", "help", "Help", id="help")]
 
     def __init__(
         self,
@@ -88,6 +90,12 @@ class PacsTrainerApp(App[int]):
 
         self.push_screen(NotBuiltScreen(section(section_id)))
 
+    def action_help(self) -> None:
+        from trainer.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(str(self.store.path)))
+
     def continue_reading(self) -> None:
         """Reopen the lesson page read last, or the first lesson for a new learner."""
         last = self.store.last_lesson()
@@ -127,6 +135,7 @@ class PacsTrainerApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Sections, keys and where progress is kept", self.action_help)
         for item in SECTIONS:
             yield SystemCommand(
                 f"Open {item.title}",

@@ -1,0 +1,49 @@
+"""In-app help: what each section does, the keys, and where progress is kept."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+HELP = """\
+# pacs-trainer help
+
+**Sections** (home screen, or ctrl+p and type a name)
+
+- **Continue** reopens the lesson page you read last.
+- **Lessons**: eight modules, read page by page.
+- **SOP reference**: every SOP class in the standard; type to filter.
+- Practice, Exam, Review due and Progress say plainly when they are not built yet.
+
+**Keys everywhere**: ctrl+p command palette (sections, themes, keys), F1 this help,
+esc back, ctrl+q quit. The footer shows the keys of each screen.
+
+**Lesson reader**: right/n next page, left/p previous, t contents, l links on the page,
+c mark complete, z quiz me on this lesson.
+
+**SOP reference**: type to filter by name, keyword or UID; down or enter moves to the
+table; / back to the filter; enter opens a class.
+
+**Your progress** is saved the moment you act, in `{data}`.
+Use `--data-dir DIR` or `PACS_TRAINER_HOME` to keep it elsewhere.
+
+**Command line**: `pacs-trainer --help` lists the commands (registry, bank, ...).
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1", "dismiss", "Close", id="help.close")]
+
+    def __init__(self, data_file: str) -> None:
+        super().__init__()
+        self.data_file = data_file
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            yield Markdown(HELP.replace("{data}", self.data_file))
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()  # so up/down/page keys scroll the help
