@@ -9,12 +9,13 @@ instructors' editors use (`pacs-trainer bank schema`).
 from __future__ import annotations
 
 import json
+import re
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Generic, TypeVar, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
@@ -34,7 +35,7 @@ from trainer.core.yaml_source import (
 
 BANK_SUFFIXES = (".yaml", ".yml")
 SCHEMA_FILE = "question-bank.schema.json"
-_FIELDS_HINT = "id, title, version, author, license, description and questions"
+M = TypeVar("M", bound=BaseModel)
 
 
 def _version(value: object) -> object:
@@ -166,37 +167,74 @@ def load_bank(path: Path, limits: Limits = Limits()) -> BankResult:
 
 
 def _load(path: Path, limits: Limits) -> tuple[BankResult, Document | None]:
+    loaded = load_model_file(path, Bank, kind="bank", limits=limits, checks=_duplicate_question_ids)
+    return BankResult(path, loaded.model, loaded.errors), loaded.document
+
+
+# A located problem before positions are looked up: (path, message, points at the key?).
+_Found = tuple[tuple[PathPart, ...], str, bool]
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[M]):
+    """One file read into a model: the model, or the located errors that kept it out."""
+
+    model: M | None
+    errors: tuple[BankError, ...]
+    document: Document | None  # None when the file could not be read or parsed
+
+
+def load_model_file(
+    path: Path,
+    model: type[M],
+    *,
+    kind: str,
+    limits: Limits = Limits(),
+    checks: Callable[[dict], list[_Found]] = lambda data: [],
+) -> Loaded[M]:
+    """Read a YAML file written by a person into `model`, every error located in the file.
+
+    Shared by banks and exam blueprints, so both formats report problems the same way.
+    `checks` finds problems the model cannot see (such as ids repeated within a list).
+    Never raises for a bad file.
+    """
     try:
         document = parse(read_text(path, limits), limits)
     except YamlError as exc:
         errors = tuple(
             BankError(path, p.message, p.line, p.col, format_path(p.path)) for p in exc.problems
         )
-        return BankResult(path, None, errors), None
+        return Loaded(None, errors, None)
     except OSError as exc:
         error = BankError(path, f"cannot read the file: {exc.strerror or exc}")
-        return BankResult(path, None, (error,)), None
+        return Loaded(None, (error,), None)
 
     data = document.data
     if not isinstance(data, dict):
-        message = f"a bank must be a mapping with {_FIELDS_HINT}; got {_kind(data)}"
-        return BankResult(path, None, (BankError(path, message, 1, 1),)), document
+        message = f"a {kind} must be a mapping with {_fields_hint(model)}; got {_kind(data)}"
+        return Loaded(None, (BankError(path, message, 1, 1),), document)
 
-    problems = _duplicate_question_ids(data)
-    bank = None
+    problems = checks(data)
+    result = None
     try:
-        bank = Bank.model_validate(data)
+        result = model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_translate(exc, data))
+        problems.extend(_translate(exc, data, model))
     if not problems:
-        return BankResult(path, bank), document
+        return Loaded(result, (), document)
     errors = []
     for path_parts, message, on_key in problems:
         line, col = document.locate(path_parts, key=on_key)
         shown = path_parts[:-1] if on_key else path_parts
         errors.append(BankError(path, message, line, col, format_path(shown)))
     errors.sort(key=lambda error: (error.line or 0, error.col or 0))
-    return BankResult(path, None, tuple(errors)), document
+    return Loaded(None, tuple(errors), document)
+
+
+def _fields_hint(model: type[BaseModel]) -> str:
+    """"id, title ... and questions": the fields a file of this kind holds."""
+    *first, last = model.model_fields
+    return f"{', '.join(first)} and {last}" if first else last
 
 
 def _kind(value: object) -> str:
@@ -207,10 +245,6 @@ def _kind(value: object) -> str:
     if isinstance(value, str):
         return "text"
     return "true/false" if isinstance(value, bool) else "a number"
-
-
-# A located problem before positions are looked up: (path, message, points at the key?).
-_Found = tuple[tuple[PathPart, ...], str, bool]
 
 
 def _duplicate_question_ids(data: dict) -> list[_Found]:
@@ -247,24 +281,26 @@ _TAGS = {
 }
 
 
-def _translate(exc: ValidationError, data: dict) -> list[_Found]:
+def _translate(exc: ValidationError, data: dict, model: type[BaseModel]) -> list[_Found]:
     """pydantic's errors -> (path in the file, a message an instructor can act on, on_key)."""
     errors = exc.errors(include_url=False)
     failed_inside = {e["loc"][:depth] for e in errors for depth in range(len(e["loc"]))}
     return [
-        _explain(error, _file_path(error["loc"], data), data)
+        _explain(error, _file_path(error["loc"], data), data, model)
         for error in errors
         # "too few valid items" only because the items themselves failed: said already.
         if not (error["type"] == "too_short" and error["loc"] in failed_inside)
     ]
 
 
-def _explain(error: Any, path: tuple[PathPart, ...], data: dict) -> _Found:
+def _explain(
+    error: Any, path: tuple[PathPart, ...], data: dict, model: type[BaseModel]
+) -> _Found:
     kind, ctx, given = error["type"], error.get("ctx") or {}, error.get("input")
     if kind == "missing":
         return path[:-1], f"missing required field {quote(path[-1])}", False
     if kind == "extra_forbidden":
-        hint = did_you_mean(str(path[-1]), _fields_at(path[:-1], data))
+        hint = did_you_mean(str(path[-1]), _fields_at(path[:-1], data, model))
         return path, f"unknown field {quote(path[-1])}{hint}", True
     if kind == "union_tag_not_found":
         field = ctx["discriminator"].strip("'")
@@ -282,6 +318,10 @@ def _explain(error: Any, path: tuple[PathPart, ...], data: dict) -> _Found:
         return path, f"needs {bound} {limit} {items} (has {ctx['actual_length']})", False
     if kind == "value_error":
         return path, error["msg"].removeprefix("Value error, "), False
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", ctx["expected"])
+        message = f"must be one of {', '.join(allowed)} (got {quote(given)[:60]})"
+        return path, message + did_you_mean(str(given), allowed), False
     if kind in ("greater_than_equal", "less_than_equal"):
         message = f"must be at least {ctx['ge']}" if "ge" in ctx else f"must be at most {ctx['le']}"
     else:
@@ -312,9 +352,9 @@ def _file_path(loc: tuple[PathPart, ...], data: object) -> tuple[PathPart, ...]:
     return tuple(path)
 
 
-def _fields_at(path: tuple[PathPart, ...], data: object) -> list[str]:
+def _fields_at(path: tuple[PathPart, ...], data: object, root: type[BaseModel]) -> list[str]:
     """The field names allowed at a path of the file, for did-you-mean hints."""
-    models: list[type[BaseModel]] = [Bank]
+    models: list[type[BaseModel]] = [root]
     node = data
     for part in path:
         if isinstance(part, int):

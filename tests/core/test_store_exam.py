@@ -1,0 +1,130 @@
+"""The store's exam tables: migration from v1, answers and flags committed at once, history."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+
+from trainer.core.store import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    STORE_FILE,
+    GradedAnswer,
+    Store,
+)
+
+
+def make_v1_database(path):
+    """A progress file exactly as version 1 of the app left it, with some progress in it."""
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0])
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 1")
+    db.execute(
+        "INSERT INTO answers(question_id, given, correct, score, seconds, mode, answered_at) "
+        "VALUES ('uids/q1', '\"B\"', 1, 1.0, 3.5, 'practice', '2026-01-02T10:00:00+00:00')"
+    )
+    db.execute(
+        "INSERT INTO exam_attempts(blueprint, seed, form, started_at, deadline, submitted_at, "
+        "score, passed) VALUES ('quick-check', 7, '{\"items\": []}', "
+        "'2026-01-02T10:00:00+00:00', '2026-01-02T10:15:00+00:00', "
+        "'2026-01-02T10:12:00+00:00', 80.0, 1)"
+    )
+    db.execute("INSERT INTO lesson_progress VALUES ('uids', 2, 3, NULL, '2026-01-02T09:00:00+00:00')")
+    db.commit()
+    db.close()
+
+
+def test_a_v1_database_moves_to_v2_and_keeps_its_progress(tmp_path, clock):
+    path = tmp_path / STORE_FILE
+    make_v1_database(path)
+    store = Store(path, clock)
+    assert store.schema_version == len(MIGRATIONS) == 2
+    [answer] = store.answers()
+    assert (answer.question_id, answer.given, answer.seconds) == ("uids/q1", "B", 3.5)
+    assert store.lesson_progress()["uids"].furthest_page == 3
+    [attempt] = store.attempts()
+    assert (attempt.blueprint, attempt.score, attempt.passed, attempt.position) == (
+        "quick-check", 80.0, True, 0,
+    )
+    assert attempt.status == "submitted"
+    # The new tables work on the migrated file.
+    store.set_exam_response(attempt.id, 0, "A")
+    store.set_exam_flag(attempt.id, 0, True)
+    store.announce_warnings(attempt.id, [10])
+    assert store.exam_items(attempt.id)[0].flagged
+    assert store.announced_warnings(attempt.id) == {10}
+    store.close()
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def start(store, clock):
+    now = clock.now()
+    return store.start_attempt(
+        "quick-check", 3, {"items": [{"id": "a/b", "seed": 1}]},
+        started_at=now, deadline=now + timedelta(minutes=15),
+    )
+
+
+def test_exam_answers_and_flags_are_committed_when_given(tmp_path, clock):
+    store = Store.in_dir(tmp_path, clock)
+    attempt = start(store, clock)
+    store.set_exam_response(attempt, 4, ["A", "C"])
+    store.set_exam_flag(attempt, 4, True)
+    store.set_exam_flag(attempt, 7, True)
+    store.set_exam_position(attempt, 7)
+    other = sqlite3.connect(tmp_path / STORE_FILE)  # a second reader, as after a crash
+    rows = other.execute(
+        "SELECT position, response, flagged FROM exam_items ORDER BY position"
+    ).fetchall()
+    assert rows == [(4, '["A", "C"]', 1), (7, None, 1)]
+    assert other.execute("SELECT position FROM exam_attempts").fetchone() == (7,)
+
+    store.set_exam_response(attempt, 4, None)  # cleared, flag kept
+    state = store.exam_items(attempt)[4]
+    assert state.response is None and state.flagged
+
+
+def test_false_and_zero_are_answers_not_blanks(tmp_path, clock):
+    store = Store.in_dir(tmp_path, clock)
+    attempt = start(store, clock)
+    store.set_exam_response(attempt, 0, False)
+    store.set_exam_response(attempt, 1, 0)
+    items = store.exam_items(attempt)
+    assert items[0].response is False and items[1].response == 0
+
+
+def test_unfinished_attempt_and_submit_once(tmp_path, clock):
+    store = Store.in_dir(tmp_path, clock)
+    assert store.unfinished_attempt() is None
+    attempt = start(store, clock)
+    assert store.unfinished_attempt().id == attempt
+    answers = [GradedAnswer("a/b", "B", True, 1.0), GradedAnswer("a/c", 3, False, 0.0)]
+    ended = clock.now() + timedelta(minutes=5)
+    assert store.submit_attempt(attempt, submitted_at=ended, score=50.0, passed=False, answers=answers)
+    assert not store.submit_attempt(attempt, submitted_at=ended, score=99.0, passed=True, answers=answers)
+    assert store.unfinished_attempt() is None
+    [row] = store.attempts()
+    assert (row.score, row.passed, row.submitted_at) == (50.0, False, ended)
+    recorded = store.answers()
+    assert [(a.question_id, a.given, a.mode, a.session_id) for a in recorded] == [
+        ("a/b", "B", "exam", f"exam-{attempt}"),
+        ("a/c", 3, "exam", f"exam-{attempt}"),
+    ]
+
+
+def test_abandoned_attempt_is_closed_without_a_score(tmp_path, clock):
+    store = Store.in_dir(tmp_path, clock)
+    attempt = start(store, clock)
+    store.abandon_attempt(attempt)
+    assert store.unfinished_attempt() is None
+    assert store.attempt(attempt).status == "abandoned"
+
+
+def test_mistakes_are_questions_whose_latest_answer_was_wrong(tmp_path, clock):
+    store = Store.in_dir(tmp_path, clock)
+    for question_id, correct in [("q/1", False), ("q/2", False), ("q/1", True), ("q/3", True),
+                                 ("q/3", False)]:
+        store.record_answer(question_id, "x", correct=correct, score=float(correct), seconds=1,
+                            mode="practice")
+    assert store.mistakes() == ["q/3", "q/2"]

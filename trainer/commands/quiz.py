@@ -1,0 +1,755 @@
+"""`pacs-trainer quiz --plain`: practice or a timed exam as plain lines on stdin/stdout.
+
+For screen-reader users, scripts and a quick run over ssh: no Textual, no colour, no cursor
+movement; one question at a time, answers typed as letters, numbers or text. It runs the same
+sessions as the app on the same store, so an exam started here resumes there and back.
+Everything is stored as it is given: end of input or a killed process loses nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import select
+import sys
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import IO, TYPE_CHECKING
+
+from trainer.commands import error
+from trainer.commands.study import positive_int
+
+if TYPE_CHECKING:
+    from trainer.core.clock import Clock
+    from trainer.core.exam import ExamReport, ExamSession
+    from trainer.core.practice import PracticeSession, TopicScore
+    from trainer.core.questions import Presented, Question
+    from trainer.core.store import Store
+
+HELP_EXAM = """\
+Answer with the letter, letters, numbers or text the question asks for. Commands:
+  ? or help     this help
+  s or skip     leave this question for now and go on
+  f or flag     flag this question for review (again to remove the flag)
+  n or next     the next question;  p or prev  the previous one (free navigation only)
+  go N          go to question N (free navigation only)
+  list          which questions are answered, unanswered and flagged
+  clear         remove your answer to this question
+  submit        end the exam and see your score
+  quit          stop here; everything is saved and the clock keeps running
+A one-letter command that is also an answer to the question counts as the answer
+(f is false in a true/false question): type the whole word instead."""
+HELP_PRACTICE = """\
+Answer with the letter, letters, numbers or text the question asks for. Commands:
+  ? or help     this help
+  s or skip     skip this question
+  quit          stop here and see how you did"""
+_ALIASES = {"?": "help", "s": "skip", "f": "flag", "n": "next", "p": "prev"}
+_WORDS = {"help", "skip", "flag", "next", "prev", "previous", "list", "clear", "submit", "quit"}
+_GO = re.compile(r"(?:g|go)\s*(\d+)", re.IGNORECASE)
+_MATCH_PAIR = re.compile(r"(\d+)\s*[-:=.]?\s*([A-Za-z])")
+
+
+def add_parser(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "quiz",
+        parents=[common],
+        help="practice questions or take a timed exam (--plain: as plain text)",
+        description=(
+            "Practice with immediate feedback, or take a timed exam drawn from a blueprint in "
+            "question_bank/exams. With --plain it runs as plain lines on stdin/stdout, for "
+            "screen readers, scripts and ssh. An unfinished exam is offered for resuming."
+        ),
+        epilog="Same --seed, same questions: instructors can hand out reproducible forms.",
+    )
+    parser.add_argument(
+        "--plain", action="store_true", help="plain text line by line, without the terminal app"
+    )
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--exam", metavar="NAME", help="a timed exam, e.g. quick-check")
+    what.add_argument("--topic", metavar="T", help="practise questions tagged T, e.g. uids")
+    what.add_argument("--lesson", metavar="L", help="practise what lesson L teaches, e.g. uids")
+    what.add_argument(
+        "--mistakes", action="store_true", help="practise the questions you last got wrong"
+    )
+    parser.add_argument(
+        "--count", type=positive_int, default=10, metavar="N", help="practice questions (default 10)"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.plain:
+        error("the quiz runs in the terminal app (run pacs-trainer) or as text: add --plain")
+        return 2
+    from trainer.core.clock import SystemClock
+
+    return plain(args, stdin=sys.stdin, stdout=sys.stdout, clock=SystemClock())
+
+
+# --- input and output -------------------------------------------------------------------
+
+
+class Console:
+    """Lines in and out. Reading can time out (on POSIX pipes and terminals), so exam
+    warnings and the auto-submit happen on time while the learner thinks."""
+
+    def __init__(self, stdin: IO[str], stdout: IO[str]) -> None:
+        self.stdin, self.stdout = stdin, stdout
+        self._buffer = b""
+        self._eof = False
+        try:
+            fd: int | None = stdin.fileno() if os.name == "posix" else None
+        except (AttributeError, OSError, ValueError):
+            fd = None
+        self._fd = fd
+
+    def say(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def ask(self, prompt: str = "> ", timeout: float | None = None) -> str | None:
+        """One line without its newline; None at end of input; TimeoutError after `timeout`."""
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        if self._fd is None:
+            line = self.stdin.readline()
+            return line.rstrip("\r\n") if line else None
+        until = None if timeout is None else time.monotonic() + timeout
+        while b"\n" not in self._buffer and not self._eof:
+            if until is not None:
+                ready, _, _ = select.select([self._fd], [], [], max(0.0, until - time.monotonic()))
+                if not ready:
+                    self.say()
+                    raise TimeoutError
+            chunk = os.read(self._fd, 4096)
+            self._eof = not chunk
+            self._buffer += chunk
+        if not self._buffer:
+            return None
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line.decode("utf-8", "replace").rstrip("\r")
+
+    def confirm(self, question: str, default: bool) -> bool | None:
+        answer = self.ask(f"{question} [{'Y/n' if default else 'y/N'}] ")
+        if answer is None:
+            return None
+        return default if not answer.strip() else answer.strip().lower() in ("y", "yes")
+
+
+def _clean(text: str) -> str:
+    from trainer.core.sanitize import strip_controls
+
+    return strip_controls(text)
+
+
+def _clock_text(span: timedelta) -> str:
+    """"14:59", or "1:02:03" from an hour up."""
+    seconds = round(span.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+# --- questions as text ------------------------------------------------------------------
+
+
+def render_question(presented: Presented) -> str:
+    """The prompt, exhibit and options of a question, plain text."""
+    from trainer.commands.study import format_table
+
+    question = presented.question
+    lines = [_clean(question.prompt).rstrip()]
+    exhibit = question.exhibit
+    if exhibit is not None:
+        lines.append("")
+        if exhibit.title:
+            lines.append(_clean(exhibit.title))
+        if exhibit.kind == "table":
+            rows = [[_clean(cell) for cell in row] for row in exhibit.rows]
+            lines.append(format_table([_clean(c) for c in exhibit.columns], rows, "  "))
+        else:
+            lines.extend("  " + _clean(line) for line in exhibit.text.splitlines())
+    if presented.options:
+        lines.append("")
+        lines.extend(f"  {o.label}. {_clean(o.text)}" for o in presented.options)
+    if presented.lefts:
+        lines.append("")
+        lines.extend(f"  {n}. {_clean(left)}" for n, left in enumerate(presented.lefts, 1))
+        lines.append("  with")
+        lines.extend(f"  {_label(i)}. {_clean(right)}" for i, right in enumerate(presented.rights))
+    if presented.items:
+        lines.append("")
+        lines.extend(f"  {n}. {_clean(item)}" for n, item in enumerate(presented.items, 1))
+    return "\n".join(lines)
+
+
+def _label(index: int) -> str:
+    from trainer.core.questions import LETTERS
+
+    return LETTERS[index]
+
+
+def answer_hint(presented: Presented) -> str:
+    question = presented.question
+    last = _label(len(presented.options) - 1) if presented.options else ""
+    return {
+        "single_choice": f"Answer with one letter, A to {last}.",
+        "multiple_select": f"Select all that apply: letters A to {last}, e.g. A, C.",
+        "true_false": "Answer t (true) or f (false).",
+        "matching": f"Match each number to a letter, e.g. {_example_matching(presented)}.",
+        "ordering": f"Give the numbers in the right order, e.g. {_example_order(presented)}.",
+        "short_answer": "Type your answer.",
+        "numeric": "Type a number" + (f" ({question.unit})." if getattr(question, "unit", None) else "."),
+    }[question.type]
+
+
+def _example_matching(presented: Presented) -> str:
+    return " ".join(f"{n}{_label(n - 1)}" for n in range(1, min(3, len(presented.lefts)) + 1))
+
+
+def _example_order(presented: Presented) -> str:
+    return " ".join(str(n) for n in reversed(range(1, len(presented.items) + 1)))
+
+
+def parse_response(presented: Presented, text: str) -> object:
+    """What the learner typed -> a response for `grade`; ValueError with a hint if unreadable."""
+    question, text = presented.question, text.strip()
+    if not text:
+        raise ValueError(answer_hint(presented))
+    kind = question.type
+    if kind in ("single_choice", "multiple_select"):
+        keys = {o.label: o.key for o in presented.options}
+        letters = [t for t in re.split(r"[\s,;]+", text.upper()) if t]
+        if len(letters) == 1 and len(letters[0]) > 1 and kind == "multiple_select":
+            letters = list(letters[0])
+        if any(letter not in keys for letter in letters):
+            raise ValueError(answer_hint(presented))
+        if kind == "single_choice":
+            if len(letters) != 1:
+                raise ValueError(answer_hint(presented))
+            return keys[letters[0]]
+        return sorted({keys[letter] for letter in letters})
+    if kind == "true_false":
+        word = text.lower()
+        if word in ("t", "true"):
+            return True
+        if word in ("f", "false"):
+            return False
+        raise ValueError(answer_hint(presented))
+    if kind == "matching":
+        return _parse_matching(presented, text)
+    if kind == "ordering":
+        numbers = [t for t in re.split(r"[\s,;]+", text) if t]
+        count = len(presented.items)
+        if sorted(numbers) != sorted(str(n) for n in range(1, count + 1)):
+            raise ValueError(f"Use each number from 1 to {count} once. " + answer_hint(presented))
+        return [presented.items[int(n) - 1] for n in numbers]
+    if kind == "numeric":
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(answer_hint(presented)) from None
+        return int(value) if value.is_integer() and re.fullmatch(r"[-+]?\d+", text) else value
+    return text
+
+
+def _parse_matching(presented: Presented, text: str) -> dict[str, str]:
+    pairs = _MATCH_PAIR.findall(text)
+    if not pairs or _MATCH_PAIR.sub("", text).strip(" ,;"):
+        raise ValueError(answer_hint(presented))
+    rights = {_label(i): right for i, right in enumerate(presented.rights)}
+    chosen: dict[str, str] = {}
+    for number, letter in pairs:
+        index = int(number) - 1
+        if not 0 <= index < len(presented.lefts) or letter.upper() not in rights:
+            raise ValueError(answer_hint(presented))
+        left = presented.lefts[index]
+        if left in chosen:
+            raise ValueError(f"Number {number} is matched twice. " + answer_hint(presented))
+        chosen[left] = rights[letter.upper()]
+    return chosen
+
+
+def format_input(presented: Presented, response: object) -> str:
+    """A stored response as the learner would type it for this presentation: "B", "1C 2A"."""
+    kind = presented.question.type
+    if kind == "single_choice":
+        return next((o.label for o in presented.options if o.key == response), str(response))
+    if kind == "multiple_select":
+        picked = set(response) if isinstance(response, (list, tuple)) else set()
+        return ", ".join(o.label for o in presented.options if o.key in picked)
+    if kind == "true_false":
+        return "true" if response else "false"
+    if kind == "matching" and isinstance(response, dict):
+        return " ".join(
+            f"{n}{_label(presented.rights.index(response[left]))}"
+            for n, left in enumerate(presented.lefts, 1)
+            if response.get(left) in presented.rights
+        )
+    if kind == "ordering" and isinstance(response, (list, tuple)):
+        return " ".join(str(presented.items.index(item) + 1) for item in response)
+    return str(response)
+
+
+def _answer_letter(presented: Presented, word: str) -> bool:
+    """A one-letter command that is an answer to this question is taken as the answer."""
+    kind = presented.question.type
+    if kind in ("single_choice", "multiple_select"):
+        return word.upper() in {o.label for o in presented.options}
+    return kind == "true_false" and word.lower() in ("t", "f")
+
+
+def _command(presented: Presented | None, text: str) -> str | None:
+    """The command typed ("help", "go 3" ...) or None when the text is an answer."""
+    word = text.strip().lower()
+    if word in _WORDS:
+        return "prev" if word == "previous" else word
+    if _GO.fullmatch(word):
+        return "go " + _GO.fullmatch(word).group(1)  # type: ignore[union-attr]
+    if word in _ALIASES and (presented is None or not _answer_letter(presented, word)):
+        return _ALIASES[word]
+    return None
+
+
+def _feedback(question: Question, response: object) -> list[str]:
+    """The right answer, why, and where to read more."""
+    from trainer.core.questions import correct_response, format_answer
+
+    lines = [
+        f"Your answer: {_clean(format_answer(question, response))}",
+        f"Right answer: {_clean(format_answer(question, correct_response(question)))}",
+        f"Why: {_clean(question.explanation).strip()}",
+        f"See: {_clean('; '.join(question.references))}",
+    ]
+    if question.lesson is not None:
+        section = f", section {question.lesson.section}" if question.lesson.section else ""
+        lines.append(f"Study: lesson {question.lesson.id}{section}")
+    return lines
+
+
+def _topic_table(scores: list[TopicScore]) -> str:
+    from trainer.commands.study import format_table
+
+    rows = [
+        [s.title, f"{s.right:g}/{s.total}", f"{s.percent:.0f}%"] for s in scores
+    ]
+    return format_table(["Topic", "Points", "Score"], rows, "  ")
+
+
+# --- the command ------------------------------------------------------------------------
+
+
+def plain(args: argparse.Namespace, *, stdin: IO[str], stdout: IO[str], clock: Clock) -> int:
+    """Run `quiz --plain` on these streams and this clock (the tests drive it in-process)."""
+    from trainer.core.banks import load_banks
+    from trainer.core.blueprints import load_blueprints
+    from trainer.core.exam import ExamSession, FormUnavailable, ShortDraw
+    from trainer.core.paths import data_dir, default_bank_dirs, question_bank_dir
+    from trainer.core.pool import question_pool
+    from trainer.core.store import Store, StoreError
+
+    console = Console(stdin, stdout)
+    folders = [question_bank_dir() / "exams", data_dir(args.data_dir) / "exams"]
+    blueprints = load_blueprints(*(folder for folder in folders if folder.is_dir()))
+    for problem in blueprints.errors:
+        print(f"pacs-trainer: warning: blueprint skipped: {problem}", file=sys.stderr)
+    blueprint = blueprints.get(args.exam) if args.exam is not None else None
+    if args.exam is not None and blueprint is None:
+        known = ", ".join(b.id for b in blueprints.blueprints) or "none"
+        error(f"no exam blueprint {args.exam!r}; the exams are: {known}")
+        return 2
+    plan = _practice_plan(args) if blueprint is None else None
+    if isinstance(plan, int):
+        return plan
+    try:
+        store = Store.in_dir(data_dir(args.data_dir), clock)
+    except StoreError as exc:
+        error(str(exc))
+        return 1
+    catalog = load_banks(default_bank_dirs(args.data_dir, args.bank_dir))
+    if catalog.errors:
+        bad = len({e.file for e in catalog.errors})
+        print(f"pacs-trainer: warning: skipped {bad} bad bank file(s); see pacs-trainer bank list",
+              file=sys.stderr)
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
+    pool = question_pool(catalog, seed=seed)
+
+    try:
+        session = ExamSession.resume(store, blueprints, pool, clock=clock)
+    except FormUnavailable as exc:
+        console.say(f"Your unfinished exam cannot be resumed: {exc}.")
+        if not console.confirm("Close it without a score and go on?", default=False):
+            return 1
+        store.abandon_attempt(exc.attempt_id)
+        session = None
+    if session is not None:
+        outcome = _offer_resume(console, session)
+        if outcome is not None:
+            return outcome
+
+    if blueprint is not None:
+        try:
+            session = ExamSession.start(store, blueprint, pool, seed=seed, clock=clock)
+        except ShortDraw as exc:
+            error(f"cannot draw the exam {blueprint.id!r} from the questions at hand: {exc}")
+            return 1
+        return _run_exam(console, session)
+    assert plan is not None
+    return _practice(plan, args.count, console, store, pool, seed, clock)
+
+
+def _offer_resume(console: Console, session: ExamSession) -> int | None:
+    """Resume the unfinished exam (its exit status), or submit it and go on (None)."""
+    title = _clean(session.blueprint.title)
+    if session.report is not None:
+        console.say(f'The time of your unfinished exam "{title}" ran out while it was closed, '
+                    "so it was submitted with the answers you had given.")
+        _print_report(console, session.report)
+        console.say()
+        return None
+    answered = len(session.items) - len(session.unanswered)
+    console.say(
+        f'You have an unfinished exam: "{title}", {answered} of {len(session.items)} answered, '
+        f"{len(session.flagged)} flagged, {_clock_text(session.remaining())} left "
+        "(the clock keeps running while it is closed)."
+    )
+    choice = console.confirm("Resume it? (n submits it now, as it stands)", default=True)
+    if choice is None:
+        console.say("Input ended: the exam is saved as it stands.")
+        return 0
+    if choice:
+        return _run_exam(console, session, resumed=True)
+    _print_report(console, session.submit())
+    console.say()
+    return None
+
+
+# --- exam -------------------------------------------------------------------------------
+
+
+def _run_exam(console: Console, session: ExamSession, resumed: bool = False) -> int:
+    from trainer.core.exam import ExamClosed
+
+    blueprint = session.blueprint
+    total = len(session.items)
+    if resumed:
+        console.say(f"Resuming {_clean(blueprint.title)} at question {session.position + 1}.")
+    else:
+        moves = ("free: any order, flag questions to review them" if blueprint.navigation == "free"
+                 else "sequential: forward only, no going back")
+        console.say(
+            f"{_clean(blueprint.title)}: {total} questions, {blueprint.time_limit_minutes} "
+            f"minutes, pass mark {blueprint.pass_mark:g}%. Navigation {moves}. Every answer is "
+            "saved as you give it; feedback comes at the end. Type ? for help."
+        )
+    current: int | None = session.position
+    shown = False
+    while True:
+        for minutes in session.due_warnings():
+            console.say(f"Warning: {minutes} minute{'s' if minutes > 1 else ''} left.")
+        if session.expired:
+            return _finish(console, session, "Time is up: the exam is submitted.")
+        if not shown:
+            _show_exam_item(console, session, current)
+            shown = True
+        try:
+            line = console.ask(timeout=_next_event(session))
+        except TimeoutError:
+            continue
+        if line is None:
+            console.say("Input ended: every answer is saved. Run the same command to resume; "
+                        "the clock keeps running.")
+            return 0
+        if session.expired:
+            return _finish(console, session, "Time is up: that came after the deadline and was "
+                           "not saved. The exam is submitted.")
+        try:
+            outcome = _exam_input(console, session, current, line)
+        except ValueError as exc:
+            console.say(str(exc))
+            continue
+        except ExamClosed:
+            continue  # the time ran out meanwhile: the loop submits
+        if isinstance(outcome, _Exit):
+            return outcome.status
+        if isinstance(outcome, _Move):
+            current, shown = outcome.index, False
+
+
+@dataclass(frozen=True)
+class _Move:
+    index: int | None  # None: past the last question, the overview
+
+
+@dataclass(frozen=True)
+class _Exit:
+    status: int
+
+
+def _exam_input(
+    console: Console, session: ExamSession, current: int | None, line: str
+) -> _Move | _Exit | None:
+    """Act on one line: an answer or a command. None stays on the question without
+    showing it again; ValueError says what to type instead."""
+    presented = session.items[current].presented if current is not None else None
+    command = _command(presented, line)
+    if command is None:
+        if current is None or presented is None:
+            raise ValueError("Choose a question first: go N, or submit.")
+        session.answer(current, parse_response(presented, line))
+        console.say("Saved.")
+        return _step(session, current)
+    free = session.blueprint.navigation == "free"
+    if command == "help":
+        console.say(HELP_EXAM)
+    elif command == "list":
+        console.say(_overview(session))
+    elif command == "quit":
+        console.say("Stopped: every answer is saved. Run the same command to resume; the "
+                    "clock keeps running.")
+        return _Exit(0)
+    elif command == "submit":
+        console.say(_overview(session))
+        choice = console.confirm("Submit now?", default=False)
+        if choice is None:
+            console.say("Input ended: every answer is saved.")
+            return _Exit(0)
+        if choice:
+            return _Exit(_finish(console, session, "Submitted."))
+    elif command in ("flag", "clear"):
+        if current is None:
+            raise ValueError("Choose a question first: go N.")
+        if command == "flag":
+            flagged = not session.items[current].flagged
+            session.flag(current, flagged)
+            console.say("Flagged for review." if flagged else "Flag removed.")
+        else:
+            session.answer(current, None)
+            console.say("Answer removed.")
+    elif command in ("skip", "next"):
+        if current is None:
+            raise ValueError("This is the end of the exam: go N, or submit.")
+        return _step(session, current)
+    elif command == "prev":
+        target = (len(session.items) if current is None else current) - 1
+        if not free:
+            raise ValueError("You cannot go back in this exam.")
+        if target < 0:
+            raise ValueError("This is the first question.")
+        return _go(session, target)
+    else:  # go N
+        return _go(session, int(command.split()[1]) - 1)
+    return None
+
+
+def _step(session: ExamSession, current: int) -> _Move:
+    """On to the next question, or to the overview after the last."""
+    if current + 1 >= len(session.items):
+        return _Move(None)
+    return _go(session, current + 1)
+
+
+def _go(session: ExamSession, index: int) -> _Move:
+    if not 0 <= index < len(session.items):
+        raise ValueError(f"There is no question {index + 1}.")
+    if not session.can_visit(index):
+        raise ValueError("You cannot go back in this exam.")
+    session.go(index)
+    return _Move(index)
+
+
+def _show_exam_item(console: Console, session: ExamSession, index: int | None) -> None:
+    left = _clock_text(session.remaining())
+    if index is None:
+        console.say(f"\nEnd of the exam, {left} left.")
+        console.say(_overview(session))
+        more = "go N to return to a question, or " if session.blueprint.navigation == "free" else ""
+        console.say(f"Type {more}submit.")
+        return
+    item = session.items[index]
+    flag = ", flagged" if item.flagged else ""
+    console.say(f"\nQuestion {index + 1} of {len(session.items)}, {left} left{flag}")
+    console.say(render_question(item.presented))
+    if item.response is not None:
+        console.say(f"Your answer: {_clean(format_input(item.presented, item.response))}")
+    console.say(answer_hint(item.presented))
+
+
+def _overview(session: ExamSession) -> str:
+    answered = len(session.items) - len(session.unanswered)
+    lines = [f"Answered {answered} of {len(session.items)}."]
+    if session.unanswered:
+        lines.append("Unanswered: " + ", ".join(str(i + 1) for i in session.unanswered) + ".")
+    if session.flagged:
+        lines.append("Flagged: " + ", ".join(str(i + 1) for i in session.flagged) + ".")
+    return " ".join(lines)
+
+
+def _next_event(session: ExamSession) -> float:
+    """Seconds until the next warning or the deadline, so the prompt wakes up for it."""
+    from trainer.core.exam import WARNING_MINUTES
+
+    left = session.remaining().total_seconds()
+    limit = session.time_limit.total_seconds()
+    upcoming = [
+        left - minutes * 60
+        for minutes in WARNING_MINUTES
+        if minutes * 60 < limit and minutes not in session.announced and left > minutes * 60
+    ]
+    return max(0.05, min([left, *upcoming]))
+
+
+def _finish(console: Console, session: ExamSession, message: str) -> int:
+    console.say(message)
+    _print_report(console, session.submit())
+    return 0
+
+
+def _print_report(console: Console, report: ExamReport) -> None:
+    verdict = "PASSED" if report.passed else "NOT PASSED"
+    console.say(
+        f"\n{_clean(report.title)}: {report.right:g} of {report.scored_total} points "
+        f"({report.score_percent:.1f}%). Pass mark {report.pass_mark:g}%: {verdict}."
+    )
+    console.say(f"Time used: {_clock_text(report.time_used)} of {_clock_text(report.time_limit)}.")
+    if report.by_topic:
+        console.say("\nBy topic:")
+        console.say(_topic_table(report.by_topic))
+    console.say("\nReview:")
+    for number, item in enumerate(report.review, 1):
+        if item.grade.correct:
+            verdict = "right"
+        elif item.grade.score > 0:
+            verdict = f"partly right, {item.grade.score:.2f} points"
+        else:
+            verdict = "not answered" if item.response is None else "wrong"
+        pilot = ", pilot question, not scored" if item.pilot else ""
+        console.say(f"\n{number}. ({verdict}{pilot})")
+        console.say(render_question(item.presented))
+        for line in _feedback(item.question, item.response):
+            console.say(line)
+
+
+# --- practice ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What to practise, as the command line asked."""
+
+    what: str
+    topics: tuple[str, ...] = ()
+    lesson: str | None = None
+    mistakes: bool = False
+
+
+def _practice_plan(args: argparse.Namespace) -> _Plan | int:
+    """The practice asked for, or an exit status after saying what is wrong."""
+    from trainer.core.topics import TOPICS
+    from trainer.core.yaml_source import did_you_mean
+
+    if args.topic is not None:
+        if args.topic not in TOPICS:
+            error(f"unknown topic {args.topic!r}{did_you_mean(args.topic, list(TOPICS))}; "
+                  f"the topics are: {', '.join(TOPICS)}")
+            return 2
+        return _Plan(f"topic {args.topic}", topics=(args.topic,))
+    if args.lesson is not None:
+        from trainer.core.lessons import load_lessons
+        from trainer.core.paths import lessons_dir
+
+        lessons = load_lessons(lessons_dir())
+        lesson = lessons.get(args.lesson)
+        if lesson is None:
+            ids = [known.id for known in lessons.lessons]
+            error(f"unknown lesson {args.lesson!r}{did_you_mean(args.lesson, ids)}; "
+                  f"the lessons are: {', '.join(ids)}")
+            return 2
+        return _Plan(f"lesson {lesson.id}", topics=lesson.topics, lesson=lesson.id)
+    if args.mistakes:
+        return _Plan("your mistakes", mistakes=True)
+    return _Plan("all topics")
+
+
+def _practice(
+    plan: _Plan,
+    count: int,
+    console: Console,
+    store: Store,
+    pool: list[Question],
+    seed: int,
+    clock: Clock,
+) -> int:
+    from trainer.core.practice import PracticeSession, select_questions
+
+    mistakes = store.mistakes() if plan.mistakes else []
+    if plan.mistakes and not mistakes:
+        console.say("No mistakes to practise: your latest answer to every question was right.")
+        return 0
+    rng = random.Random(seed)
+    questions = select_questions(
+        pool, rng=rng, count=count, topics=plan.topics, lesson=plan.lesson, mistakes=mistakes
+    )
+    if not questions:
+        error(f"no questions for {plan.what}")
+        return 1
+    session = PracticeSession(questions, rng, clock, store)
+    console.say(f"Practice, {plan.what}: {session.total} questions. Type ? for help.")
+    return _run_practice(console, session)
+
+
+def _run_practice(console: Console, session: PracticeSession) -> int:
+    while session.current is not None:
+        presented = session.current
+        console.say(f"\nQuestion {session.index + 1} of {session.total}")
+        console.say(render_question(presented))
+        console.say(answer_hint(presented))
+        shown_at = session.clock.now()
+        while True:
+            line = console.ask()
+            if line is None:
+                console.say("Input ended: your answers are saved.")
+                return _practice_summary(console, session)
+            command = _command(presented, line)
+            if command in ("help", "skip", "quit"):
+                break
+            if command is not None:
+                console.say("That command is for exams. Type ? for help.")
+                continue
+            try:
+                response = parse_response(presented, line)
+            except ValueError as exc:
+                console.say(str(exc))
+                continue
+            seconds = (session.clock.now() - shown_at).total_seconds()
+            result = session.answer(response, seconds)
+            if result.correct:
+                console.say("Right.")
+            else:
+                console.say(f"Partly right ({result.score:.2f})." if result.score else "Not right.")
+            for text in _feedback(presented.question, response):
+                console.say(text)
+            break
+        if command == "help":
+            console.say(HELP_PRACTICE)
+            continue
+        if command == "quit":
+            break
+        session.advance()
+    return _practice_summary(console, session)
+
+
+def _practice_summary(console: Console, session: PracticeSession) -> int:
+    console.say(f"\nDone: {session.right} of {session.answered} answered right "
+                f"({session.total} questions).")
+    if session.answered:
+        console.say(_topic_table(session.summary()))
+    missed = session.missed()
+    if missed:
+        console.say("To review: " + ", ".join(q.full_id for q in missed))
+        console.say("Practise them again with: pacs-trainer quiz --plain --mistakes")
+    return 0
+

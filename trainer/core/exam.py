@@ -1,0 +1,416 @@
+"""Timed exams: a blueprint drawn into a form, then a session that never loses an answer.
+
+`build_form` turns a blueprint and a question pool into an `ExamForm` (question ids, a
+presentation seed each, which are unscored pilot items) with a seeded rng: same seed, same
+form. `ExamSession` stores the form when it starts and every answer, flag and move the moment
+it happens, so a killed process resumes the same exam; the remaining time always comes from
+the stored deadline on the injected clock (time runs on while the app is closed, as in a real
+exam). Submitting grades the scored items and copies the answers into the answer history.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+
+from trainer.core.blueprints import Blueprint, BlueprintCatalog
+from trainer.core.clock import Clock
+from trainer.core.pool import find_questions
+from trainer.core.practice import TopicScore, topic_scores
+from trainer.core.questions import Grade, Presented, Question, grade, present
+from trainer.core.store import GradedAnswer, Store
+
+WARNING_MINUTES = (10, 5, 1)
+FORM_VERSION = 1
+
+
+class ShortDraw(Exception):
+    """The pool cannot fill the blueprint; the message names each draw that is short."""
+
+    def __init__(self, blueprint: Blueprint, shortfalls: Sequence[str]) -> None:
+        super().__init__("; ".join(shortfalls))
+        self.blueprint = blueprint
+        self.shortfalls = tuple(shortfalls)
+
+
+class ExamClosed(RuntimeError):
+    """An answer or flag came after the exam was submitted or its time ran out."""
+
+
+class FormUnavailable(Exception):
+    """A stored attempt cannot be rebuilt: some of its questions are gone."""
+
+    def __init__(self, attempt_id: int, message: str) -> None:
+        super().__init__(message)
+        self.attempt_id = attempt_id
+
+
+@dataclass(frozen=True)
+class FormItem:
+    question_id: str
+    seed: int  # for `present`: the order of choices, pairs and items
+    pilot: bool = False
+
+
+@dataclass(frozen=True)
+class ExamForm:
+    """One learner's exam: the questions in the order shown, and how each is presented."""
+
+    blueprint_id: str
+    items: tuple[FormItem, ...]
+
+    @property
+    def question_ids(self) -> list[str]:
+        return [item.question_id for item in self.items]
+
+    @property
+    def pilot(self) -> list[int]:
+        return [index for index, item in enumerate(self.items) if item.pilot]
+
+    def to_data(self) -> list[dict[str, Any]]:
+        return [{"id": i.question_id, "seed": i.seed, "pilot": i.pilot} for i in self.items]
+
+    @classmethod
+    def from_data(cls, blueprint_id: str, data: list[dict[str, Any]]) -> ExamForm:
+        items = tuple(FormItem(d["id"], int(d["seed"]), bool(d.get("pilot"))) for d in data)
+        return cls(blueprint_id, items)
+
+
+def build_form(blueprint: Blueprint, pool: Sequence[Question], rng: random.Random) -> ExamForm:
+    """Draw a form. Draws are filled in file order, each from questions no earlier draw took,
+    within the type limits; raises ShortDraw naming every draw the pool cannot fill."""
+    eligible = [question for question in pool if blueprint.allows(question)]
+    caps = blueprint.type_caps()
+    per_type: Counter[str] = Counter()
+    taken: set[str] = set()
+    scored: list[Question] = []
+    shortfalls: list[str] = []
+    for index, (draw, needed) in enumerate(zip(blueprint.draws, blueprint.draw_counts())):
+        candidates = [q for q in eligible if q.full_id not in taken and draw.matches(q)]
+        rng.shuffle(candidates)
+        chosen: list[Question] = []
+        for question in candidates:
+            if len(chosen) == needed:
+                break
+            cap = caps.get(question.type)
+            if cap is not None and per_type[question.type] >= cap:
+                continue
+            chosen.append(question)
+            per_type[question.type] += 1
+            taken.add(question.full_id)
+        if len(chosen) < needed:
+            shortfalls.append(_short(f"draws[{index}] ({draw.describe()})", needed, len(chosen)))
+        scored.extend(chosen)
+    spare = [
+        q for q in eligible if q.full_id not in taken and any(d.matches(q) for d in blueprint.draws)
+    ]
+    if len(spare) < blueprint.pilot_items:
+        shortfalls.append(_short("pilot_items", blueprint.pilot_items, len(spare)))
+    if shortfalls:
+        raise ShortDraw(blueprint, shortfalls)
+    if blueprint.shuffle:
+        rng.shuffle(scored)
+    items = [(question, False) for question in scored]
+    for question in rng.sample(spare, blueprint.pilot_items):
+        items.insert(rng.randint(0, len(items)), (question, True))
+    return ExamForm(
+        blueprint.id,
+        tuple(FormItem(q.full_id, rng.getrandbits(32), pilot) for q, pilot in items),
+    )
+
+
+def _short(where: str, needed: int, available: int) -> str:
+    noun = "question" if needed == 1 else "questions"
+    return f"{where}: needs {needed} {noun}, only {available} available"
+
+
+@dataclass
+class ExamItem:
+    question: Question
+    presented: Presented
+    pilot: bool = False
+    response: object = None
+    flagged: bool = False
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    question: Question
+    response: object
+    grade: Grade
+    pilot: bool
+    presented: Presented
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class ExamReport:
+    title: str
+    score_percent: float
+    passed: bool
+    pass_mark: float
+    right: float  # points on the scored items (fractions with partial credit)
+    scored_total: int
+    by_topic: list[TopicScore]
+    time_used: timedelta
+    time_limit: timedelta
+    review: list[ReviewItem]  # every item in form order, pilot items marked
+
+
+@dataclass(eq=False)
+class ExamSession:
+    store: Store
+    clock: Clock
+    attempt_id: int
+    blueprint: Blueprint
+    form: ExamForm
+    items: list[ExamItem]
+    started_at: datetime
+    deadline: datetime
+    seed: int
+    position: int = 0
+    report: ExamReport | None = None
+    announced: set[int] = field(default_factory=set)  # warnings given (minutes)
+
+    # -- starting and resuming ---------------------------------------------------------
+
+    @classmethod
+    def start(
+        cls, store: Store, blueprint: Blueprint, pool: Sequence[Question], *, seed: int, clock: Clock
+    ) -> ExamSession:
+        """Draw a form (raises ShortDraw) and store it before the first question shows."""
+        form = build_form(blueprint, pool, random.Random(seed))
+        by_id = {question.full_id: question for question in pool}
+        items = _items(form, [by_id[qid] for qid in form.question_ids])
+        started = clock.now()
+        deadline = started + timedelta(minutes=blueprint.time_limit_minutes)
+        stored_form = {
+            "version": FORM_VERSION,
+            "blueprint": blueprint.snapshot(),
+            "items": form.to_data(),
+        }
+        attempt_id = store.start_attempt(
+            blueprint.id, seed, stored_form, started_at=started, deadline=deadline
+        )
+        return cls(store, clock, attempt_id, blueprint, form, items, started, deadline, seed)
+
+    @classmethod
+    def resume(
+        cls,
+        store: Store,
+        blueprints: BlueprintCatalog,
+        pool: Sequence[Question],
+        *,
+        clock: Clock,
+    ) -> ExamSession | None:
+        """The unfinished attempt as it stood, or None. If its deadline passed while the app
+        was closed, it is submitted here and `.report` holds the result.
+        Raises FormUnavailable when its questions cannot all be found."""
+        attempt = store.unfinished_attempt()
+        if attempt is None:
+            return None
+        session = cls.open(store, attempt.id, blueprints, pool, clock=clock)
+        if session.expired:
+            session.submit()
+        return session
+
+    @classmethod
+    def open(
+        cls,
+        store: Store,
+        attempt_id: int,
+        blueprints: BlueprintCatalog,
+        pool: Sequence[Question],
+        *,
+        clock: Clock,
+    ) -> ExamSession:
+        """Rebuild a stored attempt exactly; a submitted one comes with its report."""
+        attempt = store.attempt(attempt_id)
+        if attempt is None:
+            raise LookupError(f"no exam attempt {attempt_id}")
+        stored = attempt.form
+        try:  # the rules it started with, even if the file changed since
+            blueprint = Blueprint.model_validate(stored["blueprint"])
+        except ValidationError:
+            found = blueprints.get(attempt.blueprint)
+            if found is None:
+                raise FormUnavailable(
+                    attempt.id, f"the blueprint {attempt.blueprint!r} of exam {attempt.id} is gone"
+                ) from None
+            blueprint = found
+        form = ExamForm.from_data(blueprint.id, stored["items"])
+        questions = find_questions(pool, form.question_ids)
+        missing = [qid for qid, q in zip(form.question_ids, questions) if q is None]
+        if missing:
+            shown = ", ".join(missing[:3]) + (" ..." if len(missing) > 3 else "")
+            raise FormUnavailable(
+                attempt.id,
+                f"exam {attempt.id} ({blueprint.title}) uses {len(missing)} question(s) no "
+                f"longer in the banks: {shown}",
+            )
+        items = _items(form, questions)  # type: ignore[arg-type]
+        for index, state in store.exam_items(attempt.id).items():
+            if 0 <= index < len(items):
+                items[index].response = state.response
+                items[index].flagged = state.flagged
+        session = cls(
+            store,
+            clock,
+            attempt.id,
+            blueprint,
+            form,
+            items,
+            attempt.started_at,
+            attempt.deadline,
+            attempt.seed,
+            position=min(attempt.position, len(items) - 1),
+            announced=store.announced_warnings(attempt.id),
+        )
+        if attempt.submitted_at is not None:
+            session.report = session._grade(min(attempt.submitted_at, attempt.deadline))
+        return session
+
+    # -- time ---------------------------------------------------------------------------
+
+    @property
+    def time_limit(self) -> timedelta:
+        return self.deadline - self.started_at
+
+    def remaining(self) -> timedelta:
+        """Time left before the deadline; never negative."""
+        return max(timedelta(0), self.deadline - self.clock.now())
+
+    @property
+    def expired(self) -> bool:
+        return self.clock.now() >= self.deadline
+
+    def due_warnings(self) -> list[int]:
+        """The "N minutes left" warning to give now, as [N], once per threshold (10, 5, 1).
+
+        Thresholds not below the time limit never fire. When several were crossed at once
+        (after a resume) only the nearest is returned; all are marked announced, in the store
+        too, so a resumed exam does not repeat them."""
+        if self.report is not None or self.expired:
+            return []
+        left = self.remaining()
+        limit = self.time_limit
+        crossed = [
+            minutes
+            for minutes in WARNING_MINUTES
+            if timedelta(minutes=minutes) < limit
+            and left <= timedelta(minutes=minutes)
+            and minutes not in self.announced
+        ]
+        if not crossed:
+            return []
+        self.announced.update(crossed)
+        self.store.announce_warnings(self.attempt_id, crossed)
+        return [min(crossed)]
+
+    # -- answering and moving -------------------------------------------------------------
+
+    def can_visit(self, index: int) -> bool:
+        """Free navigation: any question. Sequential: this one and those after it."""
+        if not 0 <= index < len(self.items):
+            return False
+        return self.blueprint.navigation == "free" or index >= self.position
+
+    def go(self, index: int) -> None:
+        """Move to a question; stored, so a resumed sequential exam cannot go back."""
+        if not self.can_visit(index):
+            raise ValueError(f"question {index + 1} cannot be visited now")
+        if index != self.position:
+            self.position = index
+            self.store.set_exam_position(self.attempt_id, index)
+
+    def answer(self, index: int, response: object) -> None:
+        """Store the answer at once (None clears it). Raises ExamClosed after the deadline."""
+        self._check_open(index)
+        self.store.set_exam_response(self.attempt_id, index, response)
+        self.items[index].response = response
+
+    def flag(self, index: int, flagged: bool) -> None:
+        """Mark a question for review (stored at once)."""
+        self._check_open(index)
+        self.store.set_exam_flag(self.attempt_id, index, flagged)
+        self.items[index].flagged = flagged
+
+    def _check_open(self, index: int) -> None:
+        if self.report is not None:
+            raise ExamClosed("the exam is submitted")
+        if self.expired:
+            raise ExamClosed("the time is up")
+        if not self.can_visit(index):
+            raise ValueError(f"question {index + 1} cannot be visited now")
+
+    @property
+    def unanswered(self) -> list[int]:
+        return [index for index, item in enumerate(self.items) if item.response is None]
+
+    @property
+    def flagged(self) -> list[int]:
+        return [index for index, item in enumerate(self.items) if item.flagged]
+
+    # -- submitting -----------------------------------------------------------------------
+
+    def submit(self) -> ExamReport:
+        """Grade and close the attempt (also what auto-submit calls); calling again returns
+        the same report. Answers given are copied to the answer history as mode "exam"."""
+        if self.report is not None:
+            return self.report
+        report = self._grade(min(self.clock.now(), self.deadline))
+        self.store.submit_attempt(
+            self.attempt_id,
+            submitted_at=self.started_at + report.time_used,
+            score=report.score_percent,
+            passed=report.passed,
+            answers=[
+                GradedAnswer(item.question.full_id, item.response, review.grade.correct,
+                             review.grade.score)
+                for item, review in zip(self.items, report.review)
+                if item.response is not None
+            ],
+        )
+        self.report = report
+        return report
+
+    def _grade(self, ended: datetime) -> ExamReport:
+        review = [
+            ReviewItem(
+                item.question,
+                item.response,
+                grade(item.question, item.response, partial_credit=self.blueprint.partial_credit),
+                item.pilot,
+                item.presented,
+                item.flagged,
+            )
+            for item in self.items
+        ]
+        scored = [r for r in review if not r.pilot]
+        right = sum(r.grade.score for r in scored)
+        percent = 100 * right / len(scored) if scored else 0.0
+        return ExamReport(
+            title=self.blueprint.title,
+            score_percent=percent,
+            passed=percent + 1e-9 >= self.blueprint.pass_mark,
+            pass_mark=self.blueprint.pass_mark,
+            right=right,
+            scored_total=len(scored),
+            by_topic=topic_scores((r.question, r.grade.score) for r in scored),
+            time_used=max(timedelta(0), ended - self.started_at),
+            time_limit=self.time_limit,
+            review=review,
+        )
+
+
+def _items(form: ExamForm, questions: Sequence[Question]) -> list[ExamItem]:
+    return [
+        ExamItem(question, present(question, random.Random(item.seed)), item.pilot)
+        for item, question in zip(form.items, questions)
+    ]
