@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +15,9 @@ from textual.theme import Theme
 
 if TYPE_CHECKING:
     from trainer.core.banks import Catalog
+    from trainer.core.blueprints import Blueprint, BlueprintCatalog
+    from trainer.core.lessons import Lesson
+    from trainer.core.questions import Question
 
 from trainer.core.clock import Clock, SystemClock
 from trainer.core.lessons import LessonCatalog, load_lessons
@@ -44,6 +48,7 @@ class PacsTrainerApp(App[int]):
         self.clock = clock
         self.seed = seed
         self.bank_dirs = list(bank_dirs)
+        self._pools: dict[int, list[Question]] = {}
 
     def on_mount(self) -> None:
         saved = self.store.get_setting("theme")
@@ -85,6 +90,14 @@ class PacsTrainerApp(App[int]):
             return
         if section_id == "continue":
             self.continue_reading()
+            return
+        if section_id == "exam":
+            self.open_exams()
+            return
+        if section_id == "practice":
+            from trainer.ui.screens.practice import PracticeSetupScreen
+
+            self.push_screen(PracticeSetupScreen())
             return
         from trainer.ui.screens.not_built import NotBuiltScreen
 
@@ -128,6 +141,126 @@ class PacsTrainerApp(App[int]):
             progress = self.store.lesson_progress().get(lesson_id)
             page = progress.last_page if progress else 0
         screen = ReaderScreen(lesson, page)
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    @cached_property
+    def blueprints(self) -> BlueprintCatalog:
+        from trainer.core.blueprints import load_blueprints
+
+        folders = [self.content_root / "question_bank" / "exams", self.store.path.parent / "exams"]
+        return load_blueprints(*(folder for folder in folders if folder.is_dir()))
+
+    def open_exams(self) -> None:
+        """Resume an unfinished exam if there is one, else offer the blueprints."""
+        if self.store.unfinished_attempt() is not None:
+            self.resume_exam()
+            return
+        from trainer.ui.screens.exam import ExamPickerScreen
+
+        self.push_screen(ExamPickerScreen())
+
+    def start_exam(self, blueprint: Blueprint) -> None:
+        from trainer.core.exam import ExamSession, ShortDraw
+        from trainer.ui.screens.exam import ExamScreen
+
+        seed = self.seed if self.seed is not None else random.randrange(1, 1_000_000)
+        try:
+            session = ExamSession.start(
+                self.store, blueprint, self.question_pool(seed), seed=seed, clock=self.clock
+            )
+        except ShortDraw as exc:
+            self.notify(str(exc), title="This exam cannot be filled", severity="error",
+                        markup=False)
+            return
+        self.switch_screen(ExamScreen(session))
+
+    def resume_exam(self) -> None:
+        """Reopen the unfinished exam as it stood; graded at once if its time ran out."""
+        from trainer.core.exam import ExamSession, FormUnavailable
+        from trainer.ui.screens.exam import ExamReportScreen, ExamScreen
+
+        attempt = self.store.unfinished_attempt()
+        if attempt is None:
+            return
+        try:
+            session = ExamSession.resume(
+                self.store, self.blueprints, self.question_pool(attempt.seed), clock=self.clock
+            )
+        except FormUnavailable as exc:
+            from trainer.ui.screens.exam import Confirm
+
+            def close(yes: bool | None) -> None:
+                if yes:
+                    self.store.abandon_attempt(exc.attempt_id)
+
+            details = f"{exc}\nClose it without a score, so a new exam can start?"
+            self.push_screen(Confirm("This exam cannot be resumed", details, "Close it", "Keep"),
+                             close)
+            return
+        if session is None:
+            return
+        if session.report is not None:
+            self.notify("The exam's time ran out while the app was closed: it was submitted.")
+            self.push_screen(ExamReportScreen(session.report))
+        else:
+            self.push_screen(ExamScreen(session))
+
+    def question_pool(self, seed: int) -> list[Question]:
+        """Bank and generated questions for a seed (the generated part depends on it)."""
+        from trainer.core.pool import question_pool
+
+        if seed not in self._pools:
+            self._pools[seed] = question_pool(self.banks, seed=seed)
+        return self._pools[seed]
+
+    def start_practice(
+        self,
+        *,
+        count: int,
+        seed: int,
+        topics: Iterable[str] = (),
+        sources: Iterable[str] = (),
+        mistakes: Iterable[str] = (),
+        lesson: Lesson | None = None,
+        replace: bool = False,
+    ) -> None:
+        """Draw a practice round from the pool and open it; say so when nothing matches."""
+        from trainer.core.practice import select_questions
+
+        rng = random.Random(seed)
+        questions = select_questions(
+            self.question_pool(seed),
+            rng=rng,
+            count=count,
+            topics=lesson.topics if lesson else topics,
+            lesson=lesson.id if lesson else None,
+            sources=sources,
+            mistakes=mistakes,
+        )
+        if not questions:
+            self.notify("No questions match that choice.", severity="warning")
+            return
+        title = f"Practice: {lesson.title}" if lesson else "Practice"
+        self.run_practice(questions, title, rng=rng, replace=replace)
+
+    def run_practice(
+        self,
+        questions: list[Question],
+        title: str,
+        *,
+        rng: random.Random | None = None,
+        replace: bool = False,
+    ) -> None:
+        from trainer.core.practice import PracticeSession
+        from trainer.ui.screens.practice import PracticeScreen
+
+        session = PracticeSession(
+            questions, rng=rng or random.Random(self.seed), clock=self.clock, store=self.store
+        )
+        screen = PracticeScreen(session, title)
         if replace:
             self.switch_screen(screen)
         else:

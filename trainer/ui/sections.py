@@ -29,13 +29,11 @@ SECTIONS: tuple[Section, ...] = (
         "practice",
         "Practice",
         "Questions with instant feedback",
-        planned="Practice mode arrives with the question banks and generators.",
     ),
     Section(
         "exam",
         "Exam",
         "Timed, certification-style exams",
-        planned="Timed exams arrive after practice mode.",
     ),
     Section(
         "review",

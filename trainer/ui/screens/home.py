@@ -30,7 +30,25 @@ class HomeScreen(Screen[None]):
         options.highlighted = 0
         options.focus()
         self.run_worker(self._check_banks, thread=True, exclusive=True)
+        self.call_after_refresh(self._offer_resume)
 
+    def _offer_resume(self) -> None:
+        """An exam left open (closed app, crash, power cut) is offered first thing."""
+        attempt = self.app.store.unfinished_attempt()
+        if attempt is None:
+            return
+        from trainer.ui.screens.exam import Confirm
+
+        left = attempt.deadline - self.app.clock.now()
+        when = (f"about {max(0, int(left.total_seconds() // 60))} minutes left"
+                if left.total_seconds() > 0 else "its time has run out; it will be graded")
+        details = f"Exam “{attempt.blueprint}” is still open ({when})."
+
+        def decided(resume: bool | None) -> None:
+            if resume:
+                self.app.resume_exam()
+
+        self.app.push_screen(Confirm("Resume your exam?", details, "Resume", "Later"), decided)
     def _check_banks(self) -> None:
         """Load the banks off the UI thread; say which were skipped, so nothing fails silently."""
         errors = self.app.banks.errors

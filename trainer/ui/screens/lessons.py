@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -204,11 +206,9 @@ class ReaderScreen(Screen[None]):
         self.show_page()
 
     def action_quiz(self) -> None:
-        self.notify(
-            "Practice is not built yet: 'Quiz me' will start a practice round on this "
-            "lesson's topics once it is.",
-            title="Quiz me on this lesson",
-        )
+        """A practice round on this lesson's topics and the questions anchored to it."""
+        seed = self.app.seed if self.app.seed is not None else random.randrange(1, 100_000)
+        self.app.start_practice(count=10, seed=seed, lesson=self.lesson)
 
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.stop()

@@ -245,9 +245,11 @@ class ChoiceAnswer(_ListAnswer):
     """Single choice, multiple select and true/false: lettered rows to choose or tick."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "select", "Select", id="question.select"),
-        Binding("space", "toggle", "Toggle", id="question.toggle"),
-        *_key_bindings("pick", "t" + _LETTERS, _CHOOSE, show=True),
+        # The help line under the choices names these keys; the footer keeps room for the
+        # screen's own keys (next, flag, submit...) at 80 columns.
+        Binding("space", "select", "Select", show=False, id="question.select"),
+        Binding("space", "toggle", "Toggle", show=False, id="question.toggle"),
+        *_key_bindings("pick", "t" + _LETTERS, _CHOOSE, show=False),
         *_key_bindings("pick", _DIGITS, _CHOOSE, show=False),
     ]
 
@@ -342,7 +344,7 @@ class MatchingAnswer(_ListAnswer):
     """Each left item gets one of the lettered rights: press its letter, or cycle with ← →."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *_key_bindings("match", _LETTERS, _MATCH, show=True),
+        *_key_bindings("match", _LETTERS, _MATCH, show=False),
         *_key_bindings("match", _DIGITS, _MATCH, show=False),
         Binding("left", "cycle(-1)", "Previous match", show=False, id="question.match-previous"),
         Binding("right", "cycle(1)", "Next match", show=False, id="question.match-next"),

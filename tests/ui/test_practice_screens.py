@@ -1,0 +1,80 @@
+"""Pilot flows through a whole practice round: setup, answers, feedback, summary, retry."""
+
+from textual.widgets import Input
+
+from trainer.core.questions import correct_response
+from trainer.ui.app import make_app
+from trainer.ui.screens.home import HomeScreen
+from trainer.ui.screens.practice import (
+    FeedbackView,
+    PracticeScreen,
+    PracticeSetupScreen,
+    PracticeSummaryScreen,
+)
+from trainer.ui.widgets.question_view import QuestionView
+
+
+async def submit(pilot, screen, response):
+    view = screen.query_one(QuestionView)
+    view.post_message(QuestionView.AnswerSubmitted(view, response))
+    await pilot.pause()
+
+
+async def test_whole_practice_round_with_feedback_and_retry(tmp_path, clock):
+    app = make_app(data_dir=tmp_path, clock=clock, seed=5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_section("practice")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeSetupScreen)
+        count = app.screen.query_one("#count", Input)
+        count.value = "3"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        assert screen.session.total == 3
+        # First right, then wrong, then right.
+        for index, right in enumerate([True, False, True]):
+            question = screen.session.current.question
+            response = correct_response(question) if right else None
+            await submit(pilot, screen, response)
+            feedback = screen.query_one(FeedbackView)
+            verdict = str(feedback.query_one("#verdict").render())
+            assert ("Right" in verdict) == right
+            answers = str(feedback.query_one("#feedback-answers").render())
+            assert "Correct answer:" in answers
+            clock.advance(10)
+            await pilot.press("enter")
+            await pilot.pause()
+        assert isinstance(app.screen, PracticeSummaryScreen)
+        assert "2 of 3 right" in str(app.screen.query_one("#summary-headline").render())
+        assert len(app.store.answers()) == 3  # every answer stored when given
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen)
+        assert app.screen.session.total == 1
+
+
+async def test_quiz_me_from_a_lesson_practises_its_topics(tmp_path, clock):
+    app = make_app(data_dir=tmp_path, clock=clock, seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_lesson("pr-sr-ko")
+        await pilot.pause()
+        await pilot.press("z")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        lesson = app.lessons.get("pr-sr-ko")
+        for question in screen.session.questions:
+            anchored = question.lesson is not None and question.lesson.id == "pr-sr-ko"
+            assert anchored or set(question.topics) & set(lesson.topics)
+
+
+async def test_leaving_an_unanswered_round_goes_home(tmp_path, clock):
+    app = make_app(data_dir=tmp_path, clock=clock, seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_practice(count=2, seed=1)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

@@ -1,0 +1,271 @@
+"""Practice: choose what to practise, answer with immediate feedback, then a summary by topic.
+
+The screens only render PracticeSession state and pass the learner's answers back to it; the
+session grades and stores every answer the moment it is given.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Markdown,
+    SelectionList,
+    Static,
+)
+
+from trainer.core.practice import PracticeSession, select_questions
+from trainer.core.questions import Question, correct_response, format_answer
+from trainer.core.sanitize import strip_controls
+from trainer.core.topics import TOPICS
+from trainer.ui.widgets.question_view import QuestionView
+
+SOURCE_LABELS = {
+    "banks": "Question banks (written by instructors)",
+    "registry": "SOP registry (generated)",
+    "studies": "Study lists (generated)",
+}
+DEFAULT_COUNT = 10
+
+
+class PracticeSetupScreen(Screen[None]):
+    """Pick topics, sources, a count and a seed; 'only my mistakes' narrows to past errors."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="practice-setup.back"),
+        Binding("ctrl+s", "start", "Start", id="practice-setup.start"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        seed = self.app.seed if self.app.seed is not None else random.randrange(1, 100_000)
+        yield Header()
+        with VerticalScroll(id="setup"):
+            with Horizontal(id="setup-numbers"):
+                yield Label("Questions")
+                yield Input(str(DEFAULT_COUNT), type="integer", id="count")
+                yield Label("Seed")
+                yield Input(str(seed), type="integer", id="seed")
+                yield Button("Start", id="start", variant="primary")
+            yield Label("Sources (none ticked: all)", classes="setup-label")
+            yield SelectionList[str](*((label, key) for key, label in SOURCE_LABELS.items()),
+                                     id="sources")
+            yield Checkbox("Only questions I got wrong last time", id="mistakes")
+            yield Label("Topics (none ticked: all topics)", classes="setup-label")
+            yield SelectionList[str](*((title, topic) for topic, title in TOPICS.items()),
+                                     id="topics")
+        yield Footer()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_start()
+
+    def action_start(self) -> None:
+        count_text = self.query_one("#count", Input).value
+        seed_text = self.query_one("#seed", Input).value
+        if not count_text.isdigit() or int(count_text) < 1:
+            self.notify("Questions: type a whole number of at least 1.", severity="error")
+            return
+        if not seed_text.lstrip("-").isdigit():
+            self.notify("Seed: type a whole number.", severity="error")
+            return
+        mistakes = []
+        if self.query_one("#mistakes", Checkbox).value:
+            mistakes = self.app.store.mistakes()
+            if not mistakes:
+                self.notify("No mistakes on record yet: practise first.")
+                return
+        self.app.start_practice(
+            count=int(count_text),
+            seed=int(seed_text),
+            topics=self.query_one("#topics", SelectionList).selected,
+            sources=self.query_one("#sources", SelectionList).selected,
+            mistakes=mistakes,
+            replace=True,
+        )
+
+
+class PracticeScreen(Screen[None]):
+    """One question at a time; after each answer, the feedback that teaches."""
+
+    BINDINGS = [
+        Binding("escape", "leave", "End", id="practice.end"),
+        Binding("enter,ctrl+n", "next", "Next", id="practice.next"),
+        Binding("ctrl+l", "study", "Study this", id="practice.study"),
+    ]
+
+    def __init__(self, session: PracticeSession, title: str) -> None:
+        super().__init__()
+        self.session = session
+        self.practice_title = title
+        self.shown_at: datetime | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="practice-status")
+        yield Vertical(id="practice-body")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self.show_question()
+
+    def _status(self) -> None:
+        session = self.session
+        text = Text(f"{self.practice_title}  ", style="bold")
+        text.append(f"Question {min(session.index + 1, session.total)} of {session.total}")
+        text.append(f"   Score {session.right}/{session.answered}")
+        self.query_one("#practice-status", Static).update(text)
+
+    async def show_question(self) -> None:
+        body = self.query_one("#practice-body")
+        await body.remove_children()
+        presented = self.session.current
+        view = QuestionView(presented, number=self.session.index + 1, total=self.session.total)
+        await body.mount(view)
+        view.focus()
+        self.shown_at = self.app.clock.now()
+        self._status()
+        self.refresh_bindings()
+
+    async def on_question_view_answer_submitted(self, event: QuestionView.AnswerSubmitted) -> None:
+        event.stop()
+        if self.session.current_grade is not None:
+            return
+        seconds = (self.app.clock.now() - self.shown_at).total_seconds() if self.shown_at else 0
+        result = self.session.answer(event.response, seconds)
+        body = self.query_one("#practice-body")
+        await body.remove_children()
+        feedback = FeedbackView(self.session.current.question, event.response, result.correct,
+                                result.score)
+        await body.mount(feedback)
+        feedback.focus()
+        self._status()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        answered = self.session.current_grade is not None
+        if action == "next":
+            return answered
+        if action == "study":
+            current = self.session.current
+            return answered and current is not None and current.question.lesson is not None
+        return True
+
+    async def action_next(self) -> None:
+        if self.session.current_grade is None:
+            return
+        if self.session.advance():
+            await self.show_question()
+        else:
+            self.app.switch_screen(PracticeSummaryScreen(self.session, self.practice_title))
+
+    def action_study(self) -> None:
+        anchor = self.session.current.question.lesson
+        if anchor is not None:
+            from trainer.core.lessons import slugify
+
+            section = slugify(anchor.section) if anchor.section else None
+            self.app.open_lesson(anchor.id, anchor=section)
+
+    def action_leave(self) -> None:
+        if self.session.answered:
+            self.app.switch_screen(PracticeSummaryScreen(self.session, self.practice_title))
+        else:
+            self.app.pop_screen()
+
+
+class FeedbackView(VerticalScroll):
+    """Right or wrong, the right answer, the explanation and the reference."""
+
+    def __init__(self, question: Question, response: object, correct: bool, score: float) -> None:
+        super().__init__(id="feedback")
+        self.question = question
+        self.response = response
+        self.correct = correct
+        self.score = score
+
+    def compose(self) -> ComposeResult:
+        q = self.question
+        if self.correct:
+            verdict = Text("✓ Right", style="bold green")
+        elif self.score > 0:
+            verdict = Text(f"◐ Partly right ({self.score:.0%})", style="bold yellow")
+        else:
+            verdict = Text("✗ Not quite", style="bold red")
+        yield Static(verdict, id="verdict")
+        yield Markdown(q.prompt, id="feedback-prompt")
+        answers = Text()
+        answers.append("Your answer:    ", style="bold")
+        answers.append(strip_controls(format_answer(q, self.response)) + "\n")
+        answers.append("Correct answer: ", style="bold")
+        answers.append(strip_controls(format_answer(q, correct_response(q))))
+        yield Static(answers, id="feedback-answers")
+        yield Markdown(q.explanation, id="feedback-explanation")
+        where = Text("Reference: ", style="bold")
+        where.append(strip_controls("; ".join(q.references)))
+        if q.lesson is not None:
+            where.append("\nStudy this: ", style="bold")
+            where.append(f"lesson {q.lesson.id}")
+            if q.lesson.section:
+                where.append(f", section “{strip_controls(q.lesson.section)}”")
+            where.append(" (ctrl+l)", style="dim")
+        where.append("\nenter: next question", style="dim")
+        yield Static(where, id="feedback-reference")
+
+
+class PracticeSummaryScreen(Screen[None]):
+    """The round's score by topic, and 'retry the ones I missed'."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Done", id="practice-summary.done"),
+        Binding("r", "retry", "Retry missed", id="practice-summary.retry"),
+    ]
+
+    def __init__(self, session: PracticeSession, title: str) -> None:
+        super().__init__()
+        self.session = session
+        self.practice_title = title
+
+    def compose(self) -> ComposeResult:
+        session = self.session
+        yield Header()
+        headline = Text(f"{self.practice_title}: ", style="bold")
+        headline.append(f"{session.right} of {session.answered} right")
+        if session.answered < session.total:
+            headline.append(f" ({session.total - session.answered} skipped)", style="dim")
+        yield Static(headline, id="summary-headline")
+        yield DataTable(id="summary-table", cursor_type="row", zebra_stripes=True)
+        missed = len(self.session.missed())
+        hint = f"r: retry the {missed} you missed" if missed else "Nothing missed. Well done."
+        yield Static(Text(hint, style="dim"), id="summary-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Topic", "Right", "Of", "%")
+        for score in self.session.summary():
+            table.add_row(Text(score.title), f"{score.right:g}", str(score.total),
+                          f"{score.percent:.0f}%")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry":
+            return bool(self.session.missed()) or None
+        return True
+
+    def action_retry(self) -> None:
+        missed = self.session.missed()
+        if missed:
+            self.app.run_practice(missed, f"Retry: {self.practice_title}", replace=True)
