@@ -143,3 +143,23 @@ async def test_time_ran_out_while_closed_grades_on_resume(tmp_path, clock):
         assert isinstance(again.screen, ExamReportScreen)
         await pilot.press("escape")
         assert isinstance(again.screen, HomeScreen)
+
+
+async def test_exam_whose_questions_are_gone_can_be_closed(tmp_path, clock, monkeypatch):
+    import trainer.core.exam as exam_module
+
+    app = make_app(data_dir=tmp_path, clock=clock, seed=8)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_quick_check(app, pilot)
+    app.store.close()
+    monkeypatch.setattr(exam_module, "find_questions", lambda pool, ids: [None for _ in ids])
+    again = make_app(data_dir=tmp_path, clock=clock)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("y")  # resume
+        await pilot.pause()
+        assert isinstance(again.screen, Confirm)
+        assert "cannot be resumed" in again.screen.title_text
+        await pilot.press("y")  # close it without a score
+        await pilot.pause()
+        assert again.store.unfinished_attempt() is None

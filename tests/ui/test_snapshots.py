@@ -48,3 +48,34 @@ def test_sop_reference(snap_compare, app):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_reference)
+
+
+async def _exam_with_two_answers(app, pilot):
+    from trainer.core.questions import correct_response
+
+    await pilot.pause()  # let the home screen finish its start-up checks first
+    app.start_exam(app.blueprints.get("quick-check"))
+    await pilot.pause()
+    session = app.screen.session
+    session.answer(0, correct_response(session.items[0].question))
+    session.answer(1, None)
+    session.flag(2, True)
+    app.clock.advance(95)
+
+
+def test_exam_review_screen(snap_compare, app):
+    async def open_navigator(pilot):
+        await _exam_with_two_answers(app, pilot)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_navigator)
+
+
+def test_exam_score_report(snap_compare, app):
+    async def submit(pilot):
+        await _exam_with_two_answers(app, pilot)
+        app.screen.finish(auto=False)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=submit)

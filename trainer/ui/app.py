@@ -192,9 +192,11 @@ class PacsTrainerApp(App[int]):
         except FormUnavailable as exc:
             from trainer.ui.screens.exam import Confirm
 
+            attempt_id = exc.attempt_id  # `exc` is unbound once the except block ends
+
             def close(yes: bool | None) -> None:
                 if yes:
-                    self.store.abandon_attempt(exc.attempt_id)
+                    self.store.abandon_attempt(attempt_id)
 
             details = f"{exc}\nClose it without a score, so a new exam can start?"
             self.push_screen(Confirm("This exam cannot be resumed", details, "Close it", "Keep"),

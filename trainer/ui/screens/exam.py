@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Label, Markdown, OptionList, Static
+from textual.widgets import Button, DataTable, Header, Label, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.core.exam import ExamReport, ExamSession, ReviewItem
 from trainer.core.questions import correct_response, format_answer
 from trainer.core.sanitize import strip_controls
+from trainer.ui.widgets.key_footer import KeyFooter
 from trainer.ui.widgets.question_view import QuestionView
 
 
@@ -63,8 +64,10 @@ class ExamPickerScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         catalog = self.app.blueprints
         yield Header()
-        yield Label("Exams: Enter starts one. The clock runs from the first question.",
-                    id="exam-picker-title")
+        yield Label(
+            "Exams: Enter starts one. The clock runs from the first question.",
+            id="exam-picker-title",
+        )
         options = []
         for blueprint in catalog.blueprints:
             label = Text(blueprint.title, style="bold")
@@ -79,7 +82,7 @@ class ExamPickerScreen(Screen[None]):
         for error in catalog.errors:
             errors.append(f"{error}\n", style="red")
         yield Static(errors, id="exam-errors")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#exam-errors").display = bool(self.app.blueprints.errors)
@@ -98,8 +101,9 @@ class ExamPickerScreen(Screen[None]):
             if yes:
                 self.app.start_exam(blueprint)
 
-        self.app.push_screen(Confirm(f"Start “{blueprint.title}”?", details, "Start", "Not now"),
-                             start)
+        self.app.push_screen(
+            Confirm(f"Start “{blueprint.title}”?", details, "Start", "Not now"), start
+        )
 
 
 class ExamScreen(Screen[None]):
@@ -122,7 +126,7 @@ class ExamScreen(Screen[None]):
             yield Static(id="exam-place")
             yield Static(id="exam-clock")
         yield Vertical(id="exam-body")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         await self.show_item()
@@ -166,8 +170,9 @@ class ExamScreen(Screen[None]):
         item = session.items[index]
         body = self.query_one("#exam-body")
         await body.remove_children()
-        view = QuestionView(item.presented, response=item.response, number=index + 1,
-                            total=len(session.items))
+        view = QuestionView(
+            item.presented, response=item.response, number=index + 1, total=len(session.items)
+        )
         await body.mount(view)
         view.focus()
         self._place()
@@ -231,8 +236,9 @@ class ExamScreen(Screen[None]):
             if yes:
                 self.finish(auto=False)
 
-        self.app.push_screen(Confirm("Submit the exam?", "\n".join(lines), "Submit", "Go back"),
-                             decided)
+        self.app.push_screen(
+            Confirm("Submit the exam?", "\n".join(lines), "Submit", "Go back"), decided
+        )
 
     def action_pause(self) -> None:
         self.notify("Your answers are saved. The clock keeps running; resume from Exam.")
@@ -268,7 +274,7 @@ class ExamNavigator(ModalScreen[int | None]):
         with Vertical(id="navigator"):
             yield Label(id="navigator-title")
             yield DataTable(id="navigator-table", cursor_type="row")
-            yield Footer()
+            yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -294,8 +300,11 @@ class ExamNavigator(ModalScreen[int | None]):
             state = Text("answered", style="green") if answered else Text("—", style="dim")
             reachable = session.can_visit(index)
             table.add_row(
-                str(index + 1), state, "⚑" if item.flagged else "",
-                Text(prompt, style="" if reachable else "dim"), key=str(index),
+                str(index + 1),
+                state,
+                "⚑" if item.flagged else "",
+                Text(prompt, style="" if reachable else "dim"),
+                key=str(index),
             )
         counts = (
             f"{len(session.items) - len(session.unanswered)} answered, "
@@ -332,8 +341,9 @@ class ExamReportScreen(Screen[None]):
         yield Header()
         verdict = Text(f"{report.title}: ", style="bold")
         verdict.append(f"{report.score_percent:.0f}%  ", style="bold")
-        verdict.append("PASS" if report.passed else "FAIL",
-                       style="bold green" if report.passed else "bold red")
+        verdict.append(
+            "PASS" if report.passed else "FAIL", style="bold green" if report.passed else "bold red"
+        )
         verdict.append(
             f"  (pass mark {report.pass_mark:g}%; {report.right:g} of {report.scored_total} "
             f"points; time used {clock_text(report.time_used)} of "
@@ -343,14 +353,15 @@ class ExamReportScreen(Screen[None]):
         yield DataTable(id="report-topics", cursor_type="none", zebra_stripes=True)
         yield Label("Every question (Enter to see the explanation):", id="report-review-title")
         yield DataTable(id="report-review", cursor_type="row")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         topics = self.query_one("#report-topics", DataTable)
         topics.add_columns("Topic", "Points", "Of", "%")
         for score in self.report.by_topic:
-            topics.add_row(Text(score.title), f"{score.right:g}", str(score.total),
-                           f"{score.percent:.0f}%")
+            topics.add_row(
+                Text(score.title), f"{score.right:g}", str(score.total), f"{score.percent:.0f}%"
+            )
         review = self.query_one("#report-review", DataTable)
         review.add_columns("#", "Result", "Your answer")
         for index, item in enumerate(self.report.review):
@@ -393,9 +404,7 @@ class ReviewItemScreen(ModalScreen[None]):
             answers.append(strip_controls(format_answer(q, correct_response(q))))
             yield Static(answers)
             yield Markdown(q.explanation)
-            yield Static(Text("Reference: " + strip_controls("; ".join(q.references)),
-                              style="dim"))
+            yield Static(Text("Reference: " + strip_controls("; ".join(q.references)), style="dim"))
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
-

@@ -40,8 +40,11 @@ class HomeScreen(Screen[None]):
         from trainer.ui.screens.exam import Confirm
 
         left = attempt.deadline - self.app.clock.now()
-        when = (f"about {max(0, int(left.total_seconds() // 60))} minutes left"
-                if left.total_seconds() > 0 else "its time has run out; it will be graded")
+        when = (
+            f"about {max(0, int(left.total_seconds() // 60))} minutes left"
+            if left.total_seconds() > 0
+            else "its time has run out; it will be graded"
+        )
         details = f"Exam “{attempt.blueprint}” is still open ({when})."
 
         def decided(resume: bool | None) -> None:
@@ -49,6 +52,7 @@ class HomeScreen(Screen[None]):
                 self.app.resume_exam()
 
         self.app.push_screen(Confirm("Resume your exam?", details, "Resume", "Later"), decided)
+
     def _check_banks(self) -> None:
         """Load the banks off the UI thread; say which were skipped, so nothing fails silently."""
         errors = self.app.banks.errors
@@ -57,8 +61,11 @@ class HomeScreen(Screen[None]):
     def _show_bank_errors(self, errors: list[str]) -> None:
         notice = self.query_one("#notices", Static)
         if errors:
-            text = Text(f"{len(errors)} problem(s) in question banks; those banks are skipped "
-                        "(run `pacs-trainer bank list` for all):\n", style="bold yellow")
+            text = Text(
+                f"{len(errors)} problem(s) in question banks; those banks are skipped "
+                "(run `pacs-trainer bank list` for all):\n",
+                style="bold yellow",
+            )
             text.append(errors[0])
             notice.update(text)
         notice.display = bool(errors)

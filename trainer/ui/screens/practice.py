@@ -10,7 +10,6 @@ import random
 from datetime import datetime
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -19,7 +18,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     DataTable,
-    Footer,
     Header,
     Input,
     Label,
@@ -28,10 +26,11 @@ from textual.widgets import (
     Static,
 )
 
-from trainer.core.practice import PracticeSession, select_questions
+from trainer.core.practice import PracticeSession
 from trainer.core.questions import Question, correct_response, format_answer
 from trainer.core.sanitize import strip_controls
 from trainer.core.topics import TOPICS
+from trainer.ui.widgets.key_footer import KeyFooter
 from trainer.ui.widgets.question_view import QuestionView
 
 SOURCE_LABELS = {
@@ -61,13 +60,15 @@ class PracticeSetupScreen(Screen[None]):
                 yield Input(str(seed), type="integer", id="seed")
                 yield Button("Start", id="start", variant="primary")
             yield Label("Sources (none ticked: all)", classes="setup-label")
-            yield SelectionList[str](*((label, key) for key, label in SOURCE_LABELS.items()),
-                                     id="sources")
+            yield SelectionList[str](
+                *((label, key) for key, label in SOURCE_LABELS.items()), id="sources"
+            )
             yield Checkbox("Only questions I got wrong last time", id="mistakes")
             yield Label("Topics (none ticked: all topics)", classes="setup-label")
-            yield SelectionList[str](*((title, topic) for topic, title in TOPICS.items()),
-                                     id="topics")
-        yield Footer()
+            yield SelectionList[str](
+                *((title, topic) for topic, title in TOPICS.items()), id="topics"
+            )
+        yield KeyFooter()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -117,7 +118,7 @@ class PracticeScreen(Screen[None]):
         yield Header()
         yield Static(id="practice-status")
         yield Vertical(id="practice-body")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         await self.show_question()
@@ -148,8 +149,9 @@ class PracticeScreen(Screen[None]):
         result = self.session.answer(event.response, seconds)
         body = self.query_one("#practice-body")
         await body.remove_children()
-        feedback = FeedbackView(self.session.current.question, event.response, result.correct,
-                                result.score)
+        feedback = FeedbackView(
+            self.session.current.question, event.response, result.correct, result.score
+        )
         await body.mount(feedback)
         feedback.focus()
         self._status()
@@ -251,14 +253,15 @@ class PracticeSummaryScreen(Screen[None]):
         missed = len(self.session.missed())
         hint = f"r: retry the {missed} you missed" if missed else "Nothing missed. Well done."
         yield Static(Text(hint, style="dim"), id="summary-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Topic", "Right", "Of", "%")
         for score in self.session.summary():
-            table.add_row(Text(score.title), f"{score.right:g}", str(score.total),
-                          f"{score.percent:.0f}%")
+            table.add_row(
+                Text(score.title), f"{score.right:g}", str(score.total), f"{score.percent:.0f}%"
+            )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry":

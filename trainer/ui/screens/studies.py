@@ -1,0 +1,191 @@
+"""Browse a study list as a PACS shows it: studies, then series, then instances, then a header.
+
+Works on synthetic studies (an instance's header is built in memory, exactly as `study export`
+would write it) and on imported folders (the header is read from the instance's file). The count
+column follows a policy the learner can switch, so one study shows the counts different systems
+would show. All text goes to the screen as rich Text, never as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from trainer.core.registry import load_registry
+from trainer.core.sanitize import strip_controls
+from trainer.core.studies import CountPolicy, Series, Study, display_date
+from trainer.ui.screens.header import HeaderScreen
+
+if TYPE_CHECKING:
+    from trainer.core.dicom_import import ImportedInstance
+
+Files = Mapping[Series, Sequence["ImportedInstance"]]
+POLICIES = tuple(CountPolicy)
+
+
+def _cell(value: object, limit: int = 64) -> Text:
+    return Text(strip_controls(str(value), limit))
+
+
+class _ListScreen(Screen[None]):
+    """A title, one table and a hint line: the shape of every level of the browser."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="studies.back")]
+    HINT = "Enter: open"
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.heading = strip_controls(title, 200)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text(self.heading), classes="browser-title")
+        yield DataTable(cursor_type="row", zebra_stripes=True, classes="browser-table")
+        yield Static(Text(self.HINT), classes="browser-hint")
+        yield Footer()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one(DataTable)
+
+    def on_mount(self) -> None:
+        self.fill()
+        self.table.focus()
+
+    def fill(self) -> None:
+        raise NotImplementedError
+
+
+class StudyBrowserScreen(_ListScreen):
+    """A study list; `files` maps each series of imported studies to its files on disk."""
+
+    BINDINGS = [Binding("c", "next_policy", "Count policy", id="studies.policy")]
+    COLUMNS = ("Name", "Acc#", "Description", "Mods", "Date", "Imgs")
+
+    def __init__(self, studies: Sequence[Study], title: str, files: Files | None = None) -> None:
+        super().__init__(title)
+        self.studies = list(studies)
+        self.files = files
+        self.policy = CountPolicy.PIXEL_DATA
+
+    def fill(self) -> None:
+        table = self.table
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        for column in self.COLUMNS:
+            table.add_column(column, key=column)
+        for index, study in enumerate(self.studies):
+            table.add_row(
+                _cell(study.patient.name, 24),
+                _cell(study.accession_number, 16),
+                _cell(study.description, 24),
+                _cell(", ".join(study.modalities), 16),
+                _cell(display_date(study.date) if len(study.date) == 8 else study.date),
+                _cell(study.count(self.policy)),
+                key=str(index),
+            )
+        if self.studies:
+            table.move_cursor(row=min(cursor, len(self.studies) - 1))
+        hint = f"Imgs: {self.policy.title} ({self.policy.typical_of}). Enter: series"
+        self.query_one(".browser-hint", Static).update(Text(hint))
+
+    def action_next_policy(self) -> None:
+        self.policy = POLICIES[(POLICIES.index(self.policy) + 1) % len(POLICIES)]
+        self.fill()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        study = self.studies[int(str(event.row_key.value))]
+        self.app.push_screen(SeriesScreen(study, self.files))
+
+
+class SeriesScreen(_ListScreen):
+    HINT = "Enter: the instances of a series"
+
+    def __init__(self, study: Study, files: Files | None = None) -> None:
+        patient = study.patient
+        super().__init__(
+            f"{patient.name} ({patient.patient_id}), {study.description or 'no description'}, "
+            f"accession {study.accession_number or '-'}"
+        )
+        self.study = study
+        self.files = files
+
+    def fill(self) -> None:
+        registry = load_registry()
+        table = self.table
+        for column in ("Ser#", "Mod", "Description", "SOP class", "Objs", "Frames"):
+            table.add_column(column, key=column)
+        for index, series in enumerate(self.study.series):
+            sop = registry.by_uid(series.sop_class_uid)
+            table.add_row(
+                _cell(series.series_number),
+                _cell(series.modality, 8),
+                _cell(series.description, 20),
+                _cell(sop.name if sop and sop.name else series.sop_class_uid, 36),
+                _cell(series.instance_count),
+                _cell(sum(series.frames) if series.has_pixel_data else "-"),
+                key=str(index),
+            )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        series = self.study.series[int(str(event.row_key.value))]
+        self.app.push_screen(InstancesScreen(self.study, series, self.files))
+
+
+class InstancesScreen(_ListScreen):
+    HINT = "Enter: read the header of an instance"
+
+    def __init__(self, study: Study, series: Series, files: Files | None = None) -> None:
+        super().__init__(
+            f"Series {series.series_number} {series.modality} {series.description}: "
+            f"{series.instance_count} instance{'' if series.instance_count == 1 else 's'}"
+        )
+        self.study = study
+        self.series = series
+        self.found = None if files is None else list(files.get(series, ()))
+
+    def fill(self) -> None:
+        table = self.table
+        table.add_column("#", key="number")
+        table.add_column("Frames", key="frames")
+        table.add_column("File" if self.found is not None else "SOP Instance UID", key="what")
+        if self.found is not None:
+            for index, found in enumerate(self.found):
+                table.add_row(
+                    _cell(found.instance_number),
+                    _cell(found.number_of_frames or "-"),
+                    _cell(found.path.name, 64),
+                    key=str(index),
+                )
+            return
+        for index, instance in enumerate(self.series.instances):
+            table.add_row(
+                _cell(instance.instance_number),
+                _cell(instance.number_of_frames or "-"),
+                _cell(instance.sop_instance_uid),
+                key=str(index),
+            )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        index = int(str(event.row_key.value))
+        if self.found is not None:
+            found = self.found[index]
+            self.app.push_screen(HeaderScreen(found.path, f"Header of {found.path}"))
+            return
+        from trainer.core.dicom_io import build_dataset
+
+        number = index + 1
+        title = (
+            f"Header of instance {number} of series {self.series.series_number} "
+            f"({self.series.modality} {self.series.description}), built as exported"
+        )
+        self.app.push_screen(HeaderScreen(build_dataset(self.study, self.series, number), title))
