@@ -15,14 +15,21 @@ HELP = """\
 
 - **Continue** reopens the lesson page you read last.
 - **Lessons**: eight modules, read page by page.
+- **Practice**: questions with instant feedback; choose sources, topics, count and seed.
+- **Exam**: timed, certification-style; answers are saved as you give them, and an exam left
+  open is offered for resuming (the clock keeps running while the app is closed).
 - **SOP reference**: every SOP class in the standard; type to filter.
-- Practice, Exam, Review due and Progress say plainly when they are not built yet.
+- Sections not built yet say so plainly.
 
 **Keys everywhere**: ctrl+p command palette (sections, themes, keys), F1 this help,
 esc back, ctrl+q quit. The footer shows the keys of each screen.
 
 **Lesson reader**: right/n next page, left/p previous, t contents, l links on the page,
 c mark complete, z quiz me on this lesson.
+
+**Questions**: letters or digits choose, space ticks, enter submits; the line under each
+question lists its keys. Practice: enter next, ctrl+l study this. Exam: ctrl+n next,
+ctrl+b previous, ctrl+f flag, ctrl+r review, ctrl+s submit, esc leave (the clock runs on).
 
 **SOP reference**: type to filter by name, keyword or UID; down or enter moves to the
 table; / back to the filter; enter opens a class.
