@@ -1,0 +1,161 @@
+"""The study browser and header viewer at 80x24: SR and CT headers, search, hostile files."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pydicom
+from pydicom.filewriter import dcmwrite
+from textual.widgets import DataTable, Input, Static
+
+from trainer.core import studies as st
+from trainer.core.dicom_import import import_folder
+from trainer.core.dicom_io import build_dataset, export_studies
+from trainer.ui.app import make_app
+from trainer.ui.screens.header import HeaderScreen, fold
+from trainer.ui.screens.studies import InstancesScreen, SeriesScreen, StudyBrowserScreen
+
+SIZE = (80, 24)
+
+
+def _study(key: str) -> st.Study:
+    procedure = next(p for p in st.PROCEDURES if p.key == key)
+    return st.make_study(random.Random(2), procedure, f"ui|{key}", ("7654321", "A42"))
+
+
+def _cells(screen: HeaderScreen) -> dict[str, str]:
+    """Keyword -> value, as the table shows them."""
+    table = screen.query_one(DataTable)
+    rows = (table.get_row_at(i) for i in range(table.row_count))
+    return {str(row[2]).strip(): str(row[3]) for row in rows}
+
+
+async def _open(pilot, app, screen) -> None:
+    app.push_screen(screen)
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_header_of_a_ct_instance(tmp_path, clock):
+    study = _study("ct-head")
+    ct = study.series[1]
+    app = make_app(data_dir=tmp_path, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app, HeaderScreen(build_dataset(study, ct, 1)))
+        cells = _cells(app.screen)
+        assert cells["Modality"] == "CT"
+        assert cells["SOPClassUID"].replace("\n", " ") == (
+            "1.2.840.10008.5.1.4.1.1.2 (CT Image Storage)"
+        )
+        assert cells["PixelData"].replace("\n", " ") == (
+            "8,192 bytes: 64x64, 1 frame, 16-bit; not shown"
+        )
+
+
+async def test_header_of_an_sr_file_and_its_search_box(tmp_path, clock):
+    study = _study("ct-head")
+    export_studies([study], tmp_path / "out")
+    sr_file = next((tmp_path / "out").rglob("990_SR/IM00001.dcm"))
+    app = make_app(data_dir=tmp_path, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app, HeaderScreen(sr_file))
+        screen = app.screen
+        assert _cells(screen)["Modality"] == "SR"
+        total = len(screen.rows)
+        await pilot.press("slash", *"0040,a043")  # Concept Name Code Sequence, by tag
+        await pilot.pause()
+        assert screen.query_one(Input).value == "0040,a043"
+        keywords = [row.keyword for row in screen.shown]
+        assert keywords[0] == "ConceptNameCodeSequence"
+        assert "ContentSequence" in keywords  # nested matches keep their sequences
+        assert "PatientName" not in keywords
+        count = str(screen.query_one("#header-count", Static).render())
+        assert count == f"{len(screen.shown)} of {total} rows"
+
+
+async def test_hostile_patient_name_cannot_reach_the_terminal(tmp_path, clock):
+    study = _study("cr-knee")
+    ds = build_dataset(study, study.series[0], 1)
+    ds.PatientName = "EVIL\x1b[2J\x1b]0;pwned\x07^[b]Markup[/b]"
+    path = tmp_path / "evil.dcm"
+    dcmwrite(path, ds, enforce_file_format=True)
+    app = make_app(data_dir=tmp_path, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app, HeaderScreen(path))
+        assert _cells(app.screen)["PatientName"] == "EVIL^[b]Markup[/b]"  # text, not markup
+        assert "\x1b" not in app.export_screenshot()
+
+
+async def test_damaged_and_foreign_files_show_an_error_not_a_crash(tmp_path, clock):
+    good = tmp_path / "good.dcm"
+    study = _study("cr-knee")
+    dcmwrite(good, build_dataset(study, study.series[0], 1), enforce_file_format=True)
+    truncated = tmp_path / "truncated.dcm"
+    truncated.write_bytes(good.read_bytes()[:-500])
+    foreign = tmp_path / "notes.txt"
+    foreign.write_text("hello")
+    app = make_app(data_dir=tmp_path, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app, HeaderScreen(truncated))
+        banner = app.screen.query_one("#header-problems", Static)
+        assert banner.display and "truncated" in str(banner.render())
+        assert _cells(app.screen)["Modality"] == "CR"  # what could be read is shown
+        await pilot.press("escape")
+        await _open(pilot, app, HeaderScreen(foreign))
+        assert "Not a DICOM file" in str(app.screen.query_one("#header-problems").render())
+        assert app.screen.query_one(DataTable).row_count == 0
+
+
+async def test_browse_a_synthetic_list_down_to_an_sr_header(tmp_path, clock):
+    studies = st.generate_studies(7, 14)
+    index = next(i for i, s in enumerate(studies) if s.procedure == "ct-chest-abdomen")
+    study = studies[index]
+    app = make_app(data_dir=tmp_path, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app, StudyBrowserScreen(studies, "Seed 7"))
+        browser = app.screen
+        imgs = list(browser.table.get_column("Imgs"))
+        assert str(imgs[index]) == str(study.count(st.CountPolicy.PIXEL_DATA))
+        await pilot.press("c")  # count all instances, as a VNA does
+        assert str(list(browser.table.get_column("Imgs"))[index]) == str(
+            study.count(st.CountPolicy.ALL_INSTANCES)
+        )
+        browser.table.move_cursor(row=index)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SeriesScreen) and app.screen.study is study
+        app.screen.table.move_cursor(row=len(study.series) - 1)  # the dose report
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, InstancesScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HeaderScreen)
+        assert _cells(app.screen)["Modality"] == "SR"
+        await pilot.press("escape", "escape", "escape")
+        assert app.screen is browser
+
+
+async def test_browse_imported_samples_opens_their_files(tmp_path, clock):
+    samples = Path(pydicom.__file__).parent / "data" / "test_files"
+    result = import_folder(samples)
+    app = make_app(data_dir=tmp_path, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app, StudyBrowserScreen(result.studies, "Samples", result.instances))
+        await pilot.press("enter", "enter", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HeaderScreen) and isinstance(screen.source, Path)
+        first = result.instances[result.studies[0].series[0]][0]
+        assert screen.source == first.path
+        assert _cells(screen)["SOPInstanceUID"].replace("\n", "") == first.sop_instance_uid
+
+
+def test_long_values_fold_over_a_few_lines():
+    assert fold("a" * 10, 20) == ["a" * 10]
+    assert fold("word " * 10, 12) == ["word word", "word word", "word word", "word word…"]
+    assert all(len(line) <= 12 for line in fold("x" * 500, 12))
