@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys
@@ -15,30 +14,36 @@ HERE = Path(__file__).resolve().parent
 REPEAT = 7
 
 
-def _run(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process."""
+def _probe(which: str) -> tuple[float, float]:
+    """Seconds from launch to first screen ready, and peak RSS (MiB), of one probe process."""
+    argv = [sys.executable, str(HERE / "probe_home.py"), which, repr(time.time())]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout.split()
+    return float(out[0]), int(out[1]) / 1024
+
+
+def _wall(argv: list[str]) -> float:
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{argv} failed")
-    return elapsed, usage.ru_maxrss / 1024
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
 
 
-def _medians(argv: list[str]) -> tuple[float, float]:
-    _run(argv)  # warm the file cache
-    samples = [_run(argv) for _ in range(REPEAT)]
+def _median_probe(which: str) -> tuple[float, float]:
+    _probe(which)  # warm the file cache
+    samples = [_probe(which) for _ in range(REPEAT)]
     return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
+
+
+def _median_wall(argv: list[str]) -> float:
+    _wall(argv)
+    return statistics.median(_wall(argv) for _ in range(REPEAT))
 
 
 def figures() -> list[Figure]:
     py = sys.executable
-    probe = str(HERE / "probe_home.py")
-    app_time, app_mem = _medians([py, probe, "trainer"])
-    base_time, base_mem = _medians([py, probe, "minimal"])
-    cli_time, _ = _medians([py, "-m", "trainer", "registry", "--json"])
-    pydicom_time, _ = _medians([py, "-c", "import pydicom"])
+    app_time, app_mem = _median_probe("trainer")
+    base_time, base_mem = _median_probe("minimal")
+    cli_time = _median_wall([py, "-m", "trainer", "registry", "--json"])
+    pydicom_time = _median_wall([py, "-c", "import pydicom"])
     return [
         Figure("cold start to home screen vs minimal app", app_time * 1000, base_time * 1000,
                "ms", target_ratio=1.5),

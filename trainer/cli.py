@@ -41,7 +41,7 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from trainer.commands import bank, history, questions, quiz, registry, study
+    from trainer.commands import bank, history, progress, questions, quiz, registry, review, study
 
     parser = argparse.ArgumentParser(
         prog="pacs-trainer", description=DESCRIPTION, parents=[_common_options(False)]
@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pacs-trainer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(True)
-    for module in (registry, bank, questions, study, quiz, history):
+    for module in (registry, bank, questions, study, quiz, history, review, progress):
         module.add_parser(sub, common)
     return parser
 

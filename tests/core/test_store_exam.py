@@ -8,6 +8,7 @@ from datetime import timedelta
 from trainer.core.store import (
     APPLICATION_ID,
     MIGRATIONS,
+    SCHEMA_VERSION,
     STORE_FILE,
     GradedAnswer,
     Store,
@@ -39,7 +40,7 @@ def test_a_v1_database_moves_to_v2_and_keeps_its_progress(tmp_path, clock):
     path = tmp_path / STORE_FILE
     make_v1_database(path)
     store = Store(path, clock)
-    assert store.schema_version == len(MIGRATIONS) == 2
+    assert store.schema_version == len(MIGRATIONS) == SCHEMA_VERSION
     [answer] = store.answers()
     assert (answer.question_id, answer.given, answer.seconds) == ("uids/q1", "B", 3.5)
     assert store.lesson_progress()["uids"].furthest_page == 3

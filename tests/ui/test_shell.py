@@ -4,7 +4,6 @@ from textual.widgets import OptionList
 
 from trainer.ui.app import make_app
 from trainer.ui.screens.home import HomeScreen
-from trainer.ui.screens.not_built import NotBuiltScreen
 from trainer.ui.screens.sop_reference import SopDetailScreen, SopReferenceScreen
 from trainer.ui.sections import SECTIONS
 
@@ -18,19 +17,9 @@ async def test_home_lists_every_section(tmp_path, clock):
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         assert ids == [s.id for s in SECTIONS]
         assert [s.title for s in SECTIONS] == [
-            "Continue", "Lessons", "Practice", "Exam", "Review due", "SOP reference", "Progress",
+            "Continue", "Lessons", "Practice", "Exam", "Review due", "SOP reference",
+            "Study lists", "Progress",
         ]
-
-
-async def test_unbuilt_section_says_so_plainly(tmp_path, clock):
-    app = make_app(data_dir=tmp_path, clock=clock)
-    unbuilt = next(s for s in SECTIONS if s.planned)
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.open_section(unbuilt.id)
-        await pilot.pause()
-        assert isinstance(app.screen, NotBuiltScreen)
-        await pilot.press("escape")
-        assert isinstance(app.screen, HomeScreen)
 
 
 async def test_sop_reference_filters_and_opens_details(tmp_path, clock):
@@ -79,15 +68,19 @@ def test_no_color_is_respected(tmp_path, monkeypatch):
     assert app.no_color
 
 
-async def test_bad_bank_is_reported_on_home_and_good_banks_still_load(tmp_path, clock):
+async def test_bad_bank_is_reported_where_questions_are_chosen(tmp_path, clock):
+    from trainer.ui.widgets.bank_problems import BankProblems
+
     extra = tmp_path / "banks"
     extra.mkdir()
     (extra / "broken.yaml").write_text("id: broken\ntitle: Broken\nquestions: 3\n")
     app = make_app(data_dir=tmp_path / "data", clock=clock, bank_dirs=[extra])
     async with app.run_test(size=(80, 24)) as pilot:
+        app.open_section("practice")
+        await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        notice = app.screen.query_one("#notices")
+        notice = app.screen.query_one(BankProblems)
         assert notice.display
         assert "broken.yaml:" in str(notice.render())
         assert len(app.banks.questions) >= 120  # the shipped banks still load

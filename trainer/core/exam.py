@@ -24,6 +24,7 @@ from trainer.core.clock import Clock
 from trainer.core.pool import find_questions
 from trainer.core.practice import TopicScore, topic_scores
 from trainer.core.questions import Grade, Presented, Question, grade, present
+from trainer.core.review import schedule_answers
 from trainer.core.store import GradedAnswer, Store
 
 WARNING_MINUTES = (10, 5, 1)
@@ -361,22 +362,27 @@ class ExamSession:
 
     def submit(self) -> ExamReport:
         """Grade and close the attempt (also what auto-submit calls); calling again returns
-        the same report. Answers given are copied to the answer history as mode "exam"."""
+        the same report. Answers given are copied to the answer history as mode "exam", and
+        their review cards scheduled."""
         if self.report is not None:
             return self.report
         report = self._grade(min(self.clock.now(), self.deadline))
-        self.store.submit_attempt(
+        given = [review for review in report.review if review.response is not None]
+        submitted_at = self.started_at + report.time_used
+        closed = self.store.submit_attempt(
             self.attempt_id,
-            submitted_at=self.started_at + report.time_used,
+            submitted_at=submitted_at,
             score=report.score_percent,
             passed=report.passed,
             answers=[
-                GradedAnswer(item.question.full_id, item.response, review.grade.correct,
-                             review.grade.score)
-                for item, review in zip(self.items, report.review)
-                if item.response is not None
+                GradedAnswer(r.question.full_id, r.response, r.grade.correct, r.grade.score)
+                for r in given
             ],
         )
+        if closed:
+            schedule_answers(
+                self.store, [(r.question, r.grade.correct, None) for r in given], submitted_at
+            )
         self.report = report
         return report
 

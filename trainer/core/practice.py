@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from trainer.core.clock import Clock
 from trainer.core.pool import find_questions, source_of
 from trainer.core.questions import Grade, Presented, Question, grade, present
+from trainer.core.review import Rating, Scheduled, override, schedule_answers
 from trainer.core.store import Store
 from trainer.core.topics import TOPICS, topic_title
 
@@ -109,6 +110,7 @@ class PracticeSession:
     index: int = 0
     current: Presented | None = field(init=False, default=None)
     grades: dict[int, Grade] = field(init=False, default_factory=dict)
+    reviews: dict[int, Scheduled] = field(init=False, default_factory=dict)  # the cards scheduled
 
     def __post_init__(self) -> None:
         if self.index < len(self.questions):
@@ -132,14 +134,14 @@ class PracticeSession:
         return self.grades.get(self.index)
 
     def answer(self, response: object, seconds: float) -> Grade:
-        """Grade the current question and store the answer before returning."""
+        """Grade the current question, store the answer and review its card before returning."""
         if self.current is None:
             raise RuntimeError("the practice session is over")
         if self.index in self.grades:
             raise RuntimeError("this question is answered already; advance first")
         question = self.current.question
         result = grade(question, response, partial_credit=self.partial_credit)
-        self.store.record_answer(
+        answered_at = self.store.record_answer(
             question.full_id,
             response,
             correct=result.correct,
@@ -148,8 +150,17 @@ class PracticeSession:
             mode=self.mode,
             session_id=self.session_id,
         )
+        [self.reviews[self.index]] = schedule_answers(
+            self.store, [(question, result.correct, seconds)], answered_at
+        )
         self.grades[self.index] = result
         return result
+
+    def rate(self, rating: Rating) -> Scheduled:
+        """The learner's own rating of the current (right) answer, rescheduling its card."""
+        scheduled = override(self.store, self.reviews[self.index], rating)
+        self.reviews[self.index] = scheduled
+        return scheduled
 
     def advance(self) -> bool:
         """Move to the next question (unanswered ones count as skipped); False at the end."""

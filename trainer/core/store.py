@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from trainer.core.clock import Clock, SystemClock
 
@@ -79,6 +79,39 @@ MIGRATIONS: list[str] = [
     );
     ALTER TABLE exam_attempts ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX exam_attempts_open ON exam_attempts(submitted_at);
+    """,
+    # 3: spaced review. A card per answered question with its topics (space-separated, and
+    # a row each in card_topics, so answers group by topic in SQL), and its review logs. A
+    # card's FSRS fields are a cache of replaying its logs.
+    """
+    CREATE TABLE cards (
+        id INTEGER PRIMARY KEY,
+        question_id TEXT NOT NULL UNIQUE,
+        question_type TEXT NOT NULL,
+        topics TEXT NOT NULL,
+        state INTEGER NOT NULL,
+        step INTEGER,
+        stability REAL,
+        difficulty REAL,
+        due TEXT NOT NULL,
+        last_review TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX cards_due ON cards(due);
+    CREATE INDEX cards_created ON cards(created_at);
+    CREATE TABLE card_topics (
+        question_id TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        PRIMARY KEY (question_id, topic)
+    ) WITHOUT ROWID;
+    CREATE TABLE review_logs (
+        id INTEGER PRIMARY KEY,
+        card_id INTEGER NOT NULL REFERENCES cards(id),
+        rating INTEGER NOT NULL,
+        reviewed_at TEXT NOT NULL,
+        duration_ms INTEGER,
+        UNIQUE (card_id, reviewed_at)
+    );
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -146,6 +179,86 @@ class GradedAnswer:
     given: Any
     correct: bool
     score: float
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    """What a card is about: the question it rebuilds, the type and the topics of that question."""
+
+    question_id: str
+    question_type: str
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CardState:
+    """A card's FSRS fields, as `fsrs.Card.to_dict()` names them; the store keeps, not reads, them."""
+
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+
+
+@dataclass(frozen=True)
+class StoredCard:
+    info: CardInfo
+    state: CardState
+    created_at: datetime  # its first review
+
+
+class CardRecall(NamedTuple):
+    """What FSRS needs to tell how well a card is recalled, with what the card is about."""
+
+    question_id: str
+    question_type: str
+    topics: tuple[str, ...]
+    stability: float | None
+    last_review: datetime | None
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One review log: the rating a card got at an instant (one review per card per instant)."""
+
+    question_id: str
+    rating: int
+    reviewed_at: datetime
+    duration_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class ExamScore:
+    submitted_at: datetime
+    blueprint: str
+    title: str
+    score: float
+    passed: bool
+
+
+# A card's state from its reviews as (rating, reviewed_at), oldest first: the FSRS replay.
+Rebuild = Callable[[Sequence[tuple[int, datetime]]], CardState]
+
+# Settings the store keeps for itself: not a learner's preference, never exported.
+BACKFILL_MARK = "review.backfilled_through"
+
+_CARD_COLUMNS = (
+    "question_id, question_type, state, step, stability, difficulty, due, last_review, "
+    "created_at, topics"
+)
+
+
+def _card(row: tuple) -> StoredCard:
+    return StoredCard(
+        CardInfo(row[0], row[1], tuple(row[9].split())),
+        CardState(
+            row[2], row[3], row[4], row[5], datetime.fromisoformat(row[6]),
+            datetime.fromisoformat(row[7]) if row[7] else None,
+        ),
+        datetime.fromisoformat(row[8]),
+    )
 
 
 _ATTEMPT_COLUMNS = (
@@ -336,8 +449,9 @@ class Store:
         seconds: float,
         mode: str,
         session_id: str | None = None,
-    ) -> None:
-        """Store one answer and commit it before returning."""
+    ) -> datetime:
+        """Store one answer and commit it before returning; returns when it was given."""
+        answered_at = self.clock.now()
         with self._write() as db:
             db.execute(
                 "INSERT INTO answers(question_id, given, correct, score, seconds, mode, "
@@ -350,9 +464,10 @@ class Store:
                     seconds,
                     mode,
                     session_id,
-                    self._now(),
+                    answered_at.isoformat(),
                 ),
             )
+        return answered_at
 
     def answers(self, question_id: str | None = None) -> list[Answer]:
         sql = (
@@ -501,3 +616,380 @@ class Store:
                 "UPDATE exam_attempts SET submitted_at = ? WHERE id = ? AND submitted_at IS NULL",
                 (self._now(), attempt_id),
             )
+
+    # -- review cards --------------------------------------------------------------------
+    # A card's FSRS fields are always the replay of its logs (the caller's `rebuild`), so a
+    # changed rating or an imported history can never leave a card out of step with its logs.
+
+    def card(self, question_id: str) -> StoredCard | None:
+        row = self._db.execute(
+            f"SELECT {_CARD_COLUMNS} FROM cards WHERE question_id = ?", (question_id,)
+        ).fetchone()
+        return _card(row) if row else None
+
+    def cards(self) -> list[StoredCard]:
+        return [_card(row) for row in self._db.execute(f"SELECT {_CARD_COLUMNS} FROM cards")]
+
+    def card_recall(self) -> list[CardRecall]:
+        """Every card, lean: a dashboard asks this of thousands of cards at once."""
+        return [
+            CardRecall(q, kind, tuple(topics.split()), stability,
+                       datetime.fromisoformat(last) if last else None)
+            for q, kind, topics, stability, last in self._db.execute(
+                "SELECT question_id, question_type, topics, stability, last_review FROM cards"
+            )
+        ]
+
+    def reviews(self, question_id: str) -> list[ReviewEntry]:
+        """A card's review logs, oldest first."""
+        rows = self._db.execute(
+            "SELECT rating, reviewed_at, duration_ms FROM review_logs WHERE card_id = "
+            "(SELECT id FROM cards WHERE question_id = ?) ORDER BY reviewed_at",
+            (question_id,),
+        )
+        return [ReviewEntry(question_id, r[0], datetime.fromisoformat(r[1]), r[2]) for r in rows]
+
+    def add_reviews(
+        self, infos: Iterable[CardInfo], reviews: Sequence[ReviewEntry], rebuild: Rebuild
+    ) -> dict[str, CardState]:
+        """Store review logs (a card is created from `infos` on its first review; one already
+        logged at that instant is skipped) and return each reviewed card's state."""
+        with self._write() as db:
+            self._add_reviews(db, {info.question_id: info for info in infos}, reviews, rebuild)
+        return {e.question_id: self.card(e.question_id).state for e in reviews}  # type: ignore[union-attr]
+
+    def rerate(
+        self, question_id: str, reviewed_at: datetime, rating: int, rebuild: Rebuild
+    ) -> CardState:
+        """Change the rating of one review and replay the card."""
+        with self._write() as db:
+            card_id = db.execute(
+                "SELECT id FROM cards WHERE question_id = ?", (question_id,)
+            ).fetchone()[0]
+            changed = db.execute(
+                "UPDATE review_logs SET rating = ? WHERE card_id = ? AND reviewed_at = ?",
+                (rating, card_id, reviewed_at.isoformat()),
+            ).rowcount
+            if not changed:
+                raise LookupError(f"no review of {question_id} at {reviewed_at.isoformat()}")
+            self._replay(db, card_id, rebuild)
+        return self.card(question_id).state  # type: ignore[union-attr]
+
+    def _add_reviews(
+        self,
+        db: sqlite3.Connection,
+        infos: dict[str, CardInfo],
+        reviews: Iterable[ReviewEntry],
+        rebuild: Rebuild,
+    ) -> int:
+        """Insert new cards and review logs, replay each card that got a log; returns how many
+        logs were new. A review of a question with no card and no info raises LookupError."""
+        ids: dict[str, int] = {}
+        touched: set[int] = set()
+        new = 0
+        for entry in reviews:
+            card_id = ids.get(entry.question_id)
+            if card_id is None:
+                card_id = ids[entry.question_id] = self._card_id(
+                    db, infos.get(entry.question_id), entry
+                )
+            added = db.execute(
+                "INSERT OR IGNORE INTO review_logs(card_id, rating, reviewed_at, duration_ms) "
+                "VALUES (?, ?, ?, ?)",
+                (card_id, entry.rating, entry.reviewed_at.isoformat(), entry.duration_ms),
+            ).rowcount
+            if added:
+                touched.add(card_id)
+                new += 1
+        for card_id in touched:
+            self._replay(db, card_id, rebuild)
+        return new
+
+    def _card_id(self, db: sqlite3.Connection, info: CardInfo | None, first: ReviewEntry) -> int:
+        row = db.execute(
+            "SELECT id FROM cards WHERE question_id = ?", (first.question_id,)
+        ).fetchone()
+        if row:
+            return row[0]
+        if info is None:
+            raise LookupError(f"no card for {first.question_id} and nothing to make one from")
+        when = first.reviewed_at.isoformat()  # placeholders until the replay
+        cursor = db.execute(
+            "INSERT INTO cards(question_id, question_type, topics, state, due, created_at) "
+            "VALUES (?, ?, ?, 1, ?, ?)",
+            (info.question_id, info.question_type, " ".join(info.topics), when, when),
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO card_topics(question_id, topic) VALUES (?, ?)",
+            [(info.question_id, topic) for topic in info.topics],
+        )
+        return int(cursor.lastrowid)
+
+    def _replay(self, db: sqlite3.Connection, card_id: int, rebuild: Rebuild) -> None:
+        history = [
+            (rating, datetime.fromisoformat(at))
+            for rating, at in db.execute(
+                "SELECT rating, reviewed_at FROM review_logs WHERE card_id = ? "
+                "ORDER BY reviewed_at",
+                (card_id,),
+            )
+        ]
+        state = rebuild(history)
+        db.execute(
+            "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, "
+            "last_review = ?, created_at = ? WHERE id = ?",
+            (
+                state.state, state.step, state.stability, state.difficulty,
+                state.due.isoformat(),
+                state.last_review.isoformat() if state.last_review else None,
+                history[0][1].isoformat(), card_id,
+            ),
+        )
+
+    def due_question_ids(self, until: datetime) -> list[str]:
+        """The questions of the cards due by `until`, in the order they fell due."""
+        rows = self._db.execute(
+            "SELECT question_id FROM cards WHERE due <= ? ORDER BY due, id", (until.isoformat(),)
+        )
+        return [row[0] for row in rows]
+
+    def card_counts(self, now: datetime, day_end: datetime) -> tuple[int, int, int]:
+        """(due now, due before the day ends, all cards)."""
+        total, due_now, due_today = self._db.execute(
+            "SELECT count(*), coalesce(sum(due <= ?), 0), coalesce(sum(due < ?), 0) FROM cards",
+            (now.isoformat(), day_end.isoformat()),
+        ).fetchone()
+        return due_now, due_today, total
+
+    def cards_created_since(self, since: datetime) -> int:
+        return self._db.execute(
+            "SELECT count(*) FROM cards WHERE created_at >= ?", (since.isoformat(),)
+        ).fetchone()[0]
+
+    def known_question_ids(self) -> set[str]:
+        """Every question answered or carded: what a review must not offer as new."""
+        rows = self._db.execute(
+            "SELECT question_id FROM cards UNION SELECT question_id FROM answers"
+        )
+        return {row[0] for row in rows}
+
+    def answered_without_card(self) -> tuple[list[str], int]:
+        """Questions answered since the last backfill that have no card (answers from before
+        cards existed, or imported), and the answer id to pass to `mark_backfilled`."""
+        mark = int(self.get_setting(BACKFILL_MARK, "0") or 0)
+        through = self._db.execute("SELECT coalesce(max(id), 0) FROM answers").fetchone()[0]
+        rows = self._db.execute(
+            "SELECT DISTINCT question_id FROM answers a WHERE a.id > ? AND a.id <= ? AND NOT "
+            "EXISTS (SELECT 1 FROM cards c WHERE c.question_id = a.question_id)",
+            (mark, through),
+        )
+        return [row[0] for row in rows], through
+
+    def mark_backfilled(self, through: int) -> None:
+        """Answers up to this id were looked at; those whose question is gone stay cardless."""
+        if self.get_setting(BACKFILL_MARK) != str(through):
+            self.set_setting(BACKFILL_MARK, str(through))
+
+    # -- progress figures (aggregated here, so a dashboard never loads every answer) --------
+
+    def topic_answer_stats(self, since: datetime) -> dict[str, tuple[int, int]]:
+        """(answers, right) by topic over the answers given since then."""
+        rows = self._db.execute(
+            "SELECT t.topic, count(*), sum(a.correct) FROM answers a "
+            "JOIN card_topics t ON t.question_id = a.question_id "
+            "WHERE a.answered_at >= ? GROUP BY t.topic",
+            (since.isoformat(),),
+        )
+        return {topic: (count, right) for topic, count, right in rows}
+
+    def study_seconds(self, since: datetime | None = None) -> float:
+        """Time spent answering practice and review questions plus time used in exams."""
+        start = since.isoformat() if since else ""
+        answering = self._db.execute(
+            "SELECT coalesce(sum(seconds), 0) FROM answers WHERE answered_at >= ?", (start,)
+        ).fetchone()[0]
+        exams = self._db.execute(
+            "SELECT coalesce(sum(julianday(min(submitted_at, deadline)) - "
+            "julianday(started_at)), 0) FROM exam_attempts WHERE score IS NOT NULL AND submitted_at >= ?",
+            (start,),
+        ).fetchone()[0]
+        return answering + round(max(0.0, exams) * 86400, 3)  # julianday: days as floats
+
+    def answered_between(self, start: datetime, end: datetime) -> bool:
+        return self._db.execute(
+            "SELECT EXISTS (SELECT 1 FROM answers WHERE answered_at >= ? AND answered_at < ?)",
+            (start.isoformat(), end.isoformat()),
+        ).fetchone()[0] == 1
+
+    def exam_scores(self) -> list[ExamScore]:
+        """Every graded exam, oldest first."""
+        rows = self._db.execute(
+            "SELECT submitted_at, blueprint, coalesce(json_extract(form, '$.blueprint.title'), "
+            "blueprint), score, passed FROM exam_attempts WHERE score IS NOT NULL "
+            "ORDER BY submitted_at, id"
+        )
+        return [
+            ExamScore(datetime.fromisoformat(r[0]), r[1], str(r[2]), r[3], bool(r[4])) for r in rows
+        ]
+
+    # -- a learner's whole record --------------------------------------------------------
+
+    def _dicts(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        cursor = self._db.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row)) for row in cursor]
+
+    def export_data(self) -> dict[str, Any]:
+        """Everything the learner did, as plain data keyed by natural keys, not row ids
+        (exam ids only tie an exam to its answers' session). Times as stored: ISO 8601 UTC."""
+        settings = dict(
+            self._db.execute("SELECT key, value FROM settings WHERE key != ?", (BACKFILL_MARK,))
+        )
+        answers = self._dicts(
+            "SELECT question_id, given, correct, score, seconds, mode, session_id, answered_at "
+            "FROM answers ORDER BY id"
+        )
+        for answer in answers:
+            answer["given"] = json.loads(answer["given"])
+            answer["correct"] = bool(answer["correct"])
+        exams = self._dicts(f"SELECT {_ATTEMPT_COLUMNS} FROM exam_attempts ORDER BY id")
+        for exam in exams:
+            exam["form"] = json.loads(exam["form"])
+            exam["passed"] = None if exam["passed"] is None else bool(exam["passed"])
+            exam["items"] = self._dicts(
+                "SELECT position, response, flagged, updated_at FROM exam_items "
+                "WHERE attempt_id = ? ORDER BY position",
+                (exam["id"],),
+            )
+            for item in exam["items"]:
+                response = item["response"]
+                item["response"] = None if response is None else json.loads(response)
+                item["flagged"] = bool(item["flagged"])
+            exam["warnings"] = [
+                row[0] for row in self._db.execute(
+                    "SELECT minutes FROM exam_warnings WHERE attempt_id = ? ORDER BY minutes DESC",
+                    (exam["id"],),
+                )
+            ]
+        cards = [
+            {"question_id": c.info.question_id, "question_type": c.info.question_type,
+             "topics": list(c.info.topics)}
+            for c in self.cards()
+        ]
+        reviews = self._dicts(
+            "SELECT c.question_id, l.rating, l.reviewed_at, l.duration_ms FROM review_logs l "
+            "JOIN cards c ON c.id = l.card_id ORDER BY l.id"
+        )
+        lessons = self._dicts(
+            "SELECT lesson_id, last_page, furthest_page, completed_at, updated_at "
+            "FROM lesson_progress ORDER BY lesson_id"
+        )
+        return {"settings": settings, "lessons": lessons, "answers": answers, "exams": exams,
+                "cards": cards, "reviews": reviews}
+
+    def import_data(self, data: dict[str, Any], rebuild: Rebuild) -> dict[str, int]:
+        """Merge a record shaped as `export_data` gives it, already validated, in one
+        transaction. Rows already here (by natural key) are skipped, so a second import adds
+        nothing; local settings win. Returns how many rows of each kind were new."""
+        added = dict.fromkeys(("settings", "lessons", "answers", "exams", "reviews"), 0)
+        with self._write() as db:
+            for key, value in data["settings"].items():
+                if key != BACKFILL_MARK:
+                    added["settings"] += db.execute(
+                        "INSERT OR IGNORE INTO settings(key, value) VALUES (?, ?)", (key, value)
+                    ).rowcount
+            for lesson in data["lessons"]:
+                added["lessons"] += self._merge_lesson(db, lesson)
+            sessions: dict[str, str] = {}
+            for exam in data["exams"]:
+                local_id, new = self._merge_exam(db, exam)
+                sessions[f"exam-{exam['id']}"] = f"exam-{local_id}"
+                added["exams"] += new
+            for answer in data["answers"]:
+                added["answers"] += self._merge_answer(db, answer, sessions)
+            infos = {
+                c["question_id"]: CardInfo(c["question_id"], c["question_type"], tuple(c["topics"]))
+                for c in data["cards"]
+            }
+            entries = [
+                ReviewEntry(r["question_id"], r["rating"], datetime.fromisoformat(r["reviewed_at"]),
+                            r["duration_ms"])
+                for r in data["reviews"]
+            ]
+            added["reviews"] = self._add_reviews(db, infos, entries, rebuild)
+        return added
+
+    def _merge_lesson(self, db: sqlite3.Connection, lesson: dict[str, Any]) -> int:
+        """Furthest page and completion are kept from either side, the place from the later."""
+        before = db.execute(
+            "SELECT last_page, furthest_page, completed_at, updated_at FROM lesson_progress "
+            "WHERE lesson_id = ?", (lesson["lesson_id"],)
+        ).fetchone()
+        db.execute(
+            "INSERT INTO lesson_progress(lesson_id, last_page, furthest_page, completed_at, "
+            "updated_at) VALUES (:lesson_id, :last_page, :furthest_page, :completed_at, "
+            ":updated_at) ON CONFLICT(lesson_id) DO UPDATE SET "
+            "furthest_page = max(furthest_page, excluded.furthest_page), "
+            "completed_at = coalesce(min(completed_at, excluded.completed_at), completed_at, "
+            "excluded.completed_at), "
+            "last_page = CASE WHEN excluded.updated_at > updated_at THEN excluded.last_page "
+            "ELSE last_page END, "
+            "updated_at = max(updated_at, excluded.updated_at)",
+            lesson,
+        )
+        after = db.execute(
+            "SELECT last_page, furthest_page, completed_at, updated_at FROM lesson_progress "
+            "WHERE lesson_id = ?", (lesson["lesson_id"],)
+        ).fetchone()
+        return int(before != after)
+
+    def _merge_exam(self, db: sqlite3.Connection, exam: dict[str, Any]) -> tuple[int, int]:
+        """(local id, 1 if added): an attempt is the same one by blueprint, seed and start."""
+        key = (exam["blueprint"], exam["seed"], exam["started_at"])
+        row = db.execute(
+            "SELECT id FROM exam_attempts WHERE blueprint = ? AND seed = ? AND started_at = ?", key
+        ).fetchone()
+        if row:
+            return row[0], 0
+        cursor = db.execute(
+            "INSERT INTO exam_attempts(blueprint, seed, form, started_at, deadline, submitted_at, "
+            "score, passed, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*key[:2], json.dumps(exam["form"]), exam["started_at"], exam["deadline"],
+             exam["submitted_at"], exam["score"],
+             None if exam["passed"] is None else int(exam["passed"]), exam["position"]),
+        )
+        attempt_id = int(cursor.lastrowid)
+        db.executemany(
+            "INSERT INTO exam_items(attempt_id, position, response, flagged, updated_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (attempt_id, item["position"],
+                 None if item["response"] is None else json.dumps(item["response"]),
+                 int(item["flagged"]), item["updated_at"])
+                for item in exam["items"]
+            ],
+        )
+        db.executemany(
+            "INSERT INTO exam_warnings(attempt_id, minutes) VALUES (?, ?)",
+            [(attempt_id, minutes) for minutes in exam["warnings"]],
+        )
+        return attempt_id, 1
+
+    def _merge_answer(
+        self, db: sqlite3.Connection, answer: dict[str, Any], sessions: dict[str, str]
+    ) -> int:
+        """1 if added: an answer is the same one by question, time and mode."""
+        key = (answer["question_id"], answer["answered_at"], answer["mode"])
+        if db.execute(
+            "SELECT 1 FROM answers WHERE question_id = ? AND answered_at = ? AND mode = ?", key
+        ).fetchone():
+            return 0
+        session = answer["session_id"]
+        db.execute(
+            "INSERT INTO answers(question_id, given, correct, score, seconds, mode, session_id, "
+            "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (answer["question_id"], json.dumps(answer["given"]), int(answer["correct"]),
+             answer["score"], answer["seconds"], answer["mode"], sessions.get(session, session),
+             answer["answered_at"]),
+        )
+        return 1

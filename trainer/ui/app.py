@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import random
 from collections.abc import Iterable
 from functools import cached_property
@@ -25,7 +26,7 @@ from trainer.core.paths import content_root as default_content_root
 from trainer.core.paths import data_dir as default_data_dir
 from trainer.core.paths import default_bank_dirs
 from trainer.core.store import Store
-from trainer.ui.sections import SECTIONS, section
+from trainer.ui.sections import SECTIONS
 
 class PacsTrainerApp(App[int]):
     TITLE = "pacs-trainer"
@@ -77,31 +78,31 @@ class PacsTrainerApp(App[int]):
         return load_banks(self.bank_dirs)
 
     def open_section(self, section_id: str) -> None:
-        """Open a home-screen section by id; unbuilt ones say plainly what is coming."""
-        if section_id == "sop-reference":
-            from trainer.ui.screens.sop_reference import SopReferenceScreen
+        """Open a home-screen section by id (the home list and the command palette use it)."""
+        {
+            "continue": self.continue_reading,
+            "lessons": lambda: self._push("lessons", "LessonListScreen"),
+            "practice": lambda: self._push("practice", "PracticeSetupScreen"),
+            "exam": self.open_exams,
+            "review": lambda: self._push("review", "ReviewScreen"),
+            "sop-reference": lambda: self._push("sop_reference", "SopReferenceScreen"),
+            "study-lists": self.open_study_list,
+            "progress": lambda: self._push("progress", "ProgressScreen"),
+        }[section_id]()
 
-            self.push_screen(SopReferenceScreen())
-            return
-        if section_id == "lessons":
-            from trainer.ui.screens.lessons import LessonListScreen
+    def open_study_list(self) -> None:
+        """A synthetic worklist (seed from --seed, else 1) to browse down to DICOM headers."""
+        from trainer.core.studies import generate_studies
+        from trainer.ui.screens.studies import StudyBrowserScreen
 
-            self.push_screen(LessonListScreen())
-            return
-        if section_id == "continue":
-            self.continue_reading()
-            return
-        if section_id == "exam":
-            self.open_exams()
-            return
-        if section_id == "practice":
-            from trainer.ui.screens.practice import PracticeSetupScreen
+        seed = self.seed if self.seed is not None else 1
+        title = f"Study list, seed {seed} (synthetic)"
+        self.push_screen(StudyBrowserScreen(generate_studies(seed, 10), title))
 
-            self.push_screen(PracticeSetupScreen())
-            return
-        from trainer.ui.screens.not_built import NotBuiltScreen
-
-        self.push_screen(NotBuiltScreen(section(section_id)))
+    def _push(self, module: str, screen: str) -> None:
+        """Push a screen imported on first use, so start-up loads only the home screen."""
+        screens = importlib.import_module(f"trainer.ui.screens.{module}")
+        self.push_screen(getattr(screens, screen)())
 
     def action_help(self) -> None:
         from trainer.ui.screens.help import HelpScreen

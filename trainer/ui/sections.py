@@ -10,8 +10,6 @@ class Section:
     id: str
     title: str
     description: str
-    # What arrives with the section when it is not built yet; None once it is.
-    planned: str | None = None
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -39,14 +37,13 @@ SECTIONS: tuple[Section, ...] = (
         "review",
         "Review due",
         "Bring back what you are about to forget",
-        planned="Spaced review arrives once practice records answers.",
     ),
     Section("sop-reference", "SOP reference", "Every SOP class in the standard, searchable"),
+    Section("study-lists", "Study lists", "A worklist of synthetic studies; read any header"),
     Section(
         "progress",
         "Progress",
         "Mastery by topic, exam history, streak",
-        planned="The progress dashboard arrives with spaced review.",
     ),
 )
 

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from trainer.core.exam import ExamReport, ExamSession, ReviewItem
 from trainer.core.questions import correct_response, format_answer
 from trainer.core.sanitize import strip_controls
+from trainer.ui.widgets.bank_problems import BankProblems
 from trainer.ui.widgets.key_footer import KeyFooter
 from trainer.ui.widgets.question_view import QuestionView
 
@@ -77,6 +78,7 @@ class ExamPickerScreen(Screen[None]):
                 style="dim",
             )
             options.append(Option(label, id=blueprint.id))
+        yield BankProblems()
         yield OptionList(*options, id="exam-list")
         errors = Text()
         for error in catalog.errors:

@@ -19,7 +19,6 @@ HELP = """\
 - **Exam**: timed, certification-style; answers are saved as you give them, and an exam left
   open is offered for resuming (the clock keeps running while the app is closed).
 - **SOP reference**: every SOP class in the standard; type to filter.
-- Sections not built yet say so plainly.
 
 **Keys everywhere**: ctrl+p command palette (sections, themes, keys), F1 this help,
 esc back, ctrl+q quit. The footer shows the keys of each screen.

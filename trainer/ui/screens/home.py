@@ -9,14 +9,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from trainer.ui.sections import SECTIONS
+from trainer.ui.sections import SECTIONS, section
 
 
-def _label(title: str, description: str, planned: bool) -> Text:
+def _label(title: str, description: str) -> Text:
     label = Text(f"{title:<15}", style="bold")
-    label.append(description, style="dim" if planned else "")
-    if planned:
-        label.append("  · soon", style="italic dim")
+    label.append(description)
     return label
 
 
@@ -29,8 +27,19 @@ class HomeScreen(Screen[None]):
         options = self.query_one(OptionList)
         options.highlighted = 0
         options.focus()
-        self.run_worker(self._check_banks, thread=True, exclusive=True)
         self.call_after_refresh(self._offer_resume)
+
+    def on_screen_resume(self) -> None:
+        """Review due says how many cards are due now, fresh each time home comes back.
+
+        A plain SQL count: importing the scheduler (fsrs) here would slow the first paint."""
+        now = self.app.clock.now()
+        due = self.app.store.card_counts(now, now)[0]
+        review = section("review")
+        label = _label(review.title, review.description)
+        if due:
+            label.append(f"  · {due} due now", style="bold")
+        self.query_one(OptionList).replace_option_prompt("review", label)
 
     def _offer_resume(self) -> None:
         """An exam left open (closed app, crash, power cut) is offered first thing."""
@@ -53,23 +62,6 @@ class HomeScreen(Screen[None]):
 
         self.app.push_screen(Confirm("Resume your exam?", details, "Resume", "Later"), decided)
 
-    def _check_banks(self) -> None:
-        """Load the banks off the UI thread; say which were skipped, so nothing fails silently."""
-        errors = self.app.banks.errors
-        self.app.call_from_thread(self._show_bank_errors, [str(e) for e in errors])
-
-    def _show_bank_errors(self, errors: list[str]) -> None:
-        notice = self.query_one("#notices", Static)
-        if errors:
-            text = Text(
-                f"{len(errors)} problem(s) in question banks; those banks are skipped "
-                "(run `pacs-trainer bank list` for all):\n",
-                style="bold yellow",
-            )
-            text.append(errors[0])
-            notice.update(text)
-        notice.display = bool(errors)
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
@@ -79,12 +71,11 @@ class HomeScreen(Screen[None]):
         )
         yield OptionList(
             *(
-                Option(_label(s.title, s.description, s.planned is not None), id=s.id)
+                Option(_label(s.title, s.description), id=s.id)
                 for s in SECTIONS
             ),
             id="sections",
         )
-        yield Static(id="notices")
         yield Footer()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -30,6 +30,7 @@ from trainer.core.practice import PracticeSession
 from trainer.core.questions import Question, correct_response, format_answer
 from trainer.core.sanitize import strip_controls
 from trainer.core.topics import TOPICS
+from trainer.ui.widgets.bank_problems import BankProblems
 from trainer.ui.widgets.key_footer import KeyFooter
 from trainer.ui.widgets.question_view import QuestionView
 
@@ -52,6 +53,7 @@ class PracticeSetupScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         seed = self.app.seed if self.app.seed is not None else random.randrange(1, 100_000)
         yield Header()
+        yield BankProblems()
         with VerticalScroll(id="setup"):
             with Horizontal(id="setup-numbers"):
                 yield Label("Questions")
@@ -106,6 +108,9 @@ class PracticeScreen(Screen[None]):
         Binding("escape", "leave", "End", id="practice.end"),
         Binding("enter,ctrl+n", "next", "Next", id="practice.next"),
         Binding("ctrl+l", "study", "Study this", id="practice.study"),
+        Binding("2", "rate('Hard')", "Hard", id="practice.rate-hard"),
+        Binding("3", "rate('Good')", "Good", id="practice.rate-good"),
+        Binding("4", "rate('Easy')", "Easy", id="practice.rate-easy"),
     ]
 
     def __init__(self, session: PracticeSession, title: str) -> None:
@@ -154,8 +159,22 @@ class PracticeScreen(Screen[None]):
         )
         await body.mount(feedback)
         feedback.focus()
+        self._show_schedule()
         self._status()
         self.refresh_bindings()
+
+    def _show_schedule(self) -> None:
+        """When the card comes back, and how to rate a right answer yourself."""
+        scheduled = self.session.reviews.get(self.session.index)
+        if scheduled is None:
+            return
+        from trainer.core.review import due_in
+
+        text = Text("Next review: ", style="bold")
+        text.append(f"{due_in(scheduled.due, self.app.clock.now())} ({scheduled.rating.name})")
+        if scheduled.overridable:
+            text.append("   rate it yourself: 2 Hard · 3 Good · 4 Easy", style="dim")
+        self.query_one("#feedback-schedule", Static).update(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         answered = self.session.current_grade is not None
@@ -164,7 +183,16 @@ class PracticeScreen(Screen[None]):
         if action == "study":
             current = self.session.current
             return answered and current is not None and current.question.lesson is not None
+        if action == "rate":
+            scheduled = self.session.reviews.get(self.session.index)
+            return answered and scheduled is not None and scheduled.overridable
         return True
+
+    def action_rate(self, name: str) -> None:
+        from trainer.core.review import Rating
+
+        self.session.rate(Rating[name])
+        self._show_schedule()
 
     async def action_next(self) -> None:
         if self.session.current_grade is None:
@@ -208,6 +236,7 @@ class FeedbackView(VerticalScroll):
         else:
             verdict = Text("✗ Not quite", style="bold red")
         yield Static(verdict, id="verdict")
+        yield Static(id="feedback-schedule")
         yield Markdown(q.prompt, id="feedback-prompt")
         answers = Text()
         answers.append("Your answer:    ", style="bold")

@@ -1,0 +1,77 @@
+"""`pacs-trainer review status`: how many review cards are due, without starting the app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING
+
+from trainer.commands import error
+
+if TYPE_CHECKING:
+    from trainer.core.questions import Question
+
+
+def add_parser(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "review",
+        parents=[common],
+        help="spaced review: how many cards are due (review them in the app)",
+        description=(
+            "Every question you answer becomes a review card, scheduled with FSRS. "
+            "Review them in the app (Review due on the home screen)."
+        ),
+    )
+    actions = parser.add_subparsers(dest="review_action", metavar="ACTION", required=True)
+    status = actions.add_parser(
+        "status",
+        parents=[common],
+        help="cards due now, due today, and in all",
+        description="Cards due now, due before your day ends (local time), and all your cards.",
+    )
+    status.add_argument("--json", action="store_true", help="print a JSON object")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from trainer.core.clock import SystemClock
+    from trainer.core.paths import data_dir
+    from trainer.core.review import DEFAULT_NEW_PER_DAY, ReviewStatus, backfill, status
+    from trainer.core.store import STORE_FILE, Store, StoreError
+
+    folder = data_dir(args.data_dir)
+    clock = SystemClock()
+    if not (folder / STORE_FILE).exists():  # nothing answered yet: do not create a file for it
+        figures = ReviewStatus(0, 0, 0, 0, DEFAULT_NEW_PER_DAY)
+    else:
+        try:
+            store = Store.in_dir(folder, clock)
+        except StoreError as exc:
+            error(str(exc))
+            return 1
+        backfill(store, lambda: _bank_questions(args))  # answers from before cards existed
+        figures = status(store, clock.now())
+        store.close()
+    if args.json:
+        print(json.dumps({
+            "due_now": figures.due_now,
+            "due_today": figures.due_today,
+            "cards": figures.cards,
+            "new_today": figures.new_today,
+            "new_per_day": figures.new_per_day,
+        }, indent=2))
+        return 0
+    print(f"Due now:    {figures.due_now}")
+    print(f"Due today:  {figures.due_today}")
+    print(f"Cards:      {figures.cards}")
+    print(f"New today:  {figures.new_today} (up to {figures.new_per_day} a day in reviews)")
+    if not figures.cards:
+        print("No cards yet: every question you answer becomes one. Practise first.")
+    return 0
+
+
+def _bank_questions(args: argparse.Namespace) -> list[Question]:
+    from trainer.core.banks import load_banks
+    from trainer.core.paths import default_bank_dirs
+
+    return list(load_banks(default_bank_dirs(args.data_dir, args.bank_dir)).questions)

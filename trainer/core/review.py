@@ -1,0 +1,375 @@
+"""Spaced review: every answered question becomes an FSRS card, and a review brings back the
+cards due now, then new questions up to a daily limit; readiness for an exam follows from them.
+
+Ratings come from the answer: wrong (or only partly right) is Again, right is Good, right and
+quick is Easy, where quick means under QUICK_SECONDS for the question's type (exam answers have
+no time of their own, so right there is Good). After the feedback the learner may rate a right
+answer Hard, Good or Easy instead. A card's FSRS state is always the replay of its review logs
+(`rebuild`), so an override or an imported history recomputes it. Scheduling is deterministic
+(no interval fuzz), so the same answers on the same clock give the same due dates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from fsrs import Card, Rating, Scheduler
+
+from trainer.core.store import CardInfo, CardRecall, CardState, ReviewEntry, Store
+from trainer.core.topics import TOPICS
+
+if TYPE_CHECKING:
+    from trainer.core.blueprints import Blueprint
+    from trainer.core.questions import Question
+
+SCHEDULER = Scheduler(enable_fuzzing=False)
+
+# Right in fewer seconds than this, by question type, counts as "right and quick" (Easy):
+# about the time a learner who knows the answer needs to read the question and give it.
+QUICK_SECONDS: dict[str, float] = {
+    "true_false": 10,
+    "single_choice": 20,
+    "multiple_select": 30,
+    "short_answer": 30,
+    "numeric": 30,
+    "matching": 45,
+    "ordering": 45,
+}
+OVERRIDES = (Rating.Hard, Rating.Good, Rating.Easy)
+
+# Memory is asked of tomorrow: FSRS counts whole days, so any card seen today reads 100%.
+RECALL_HORIZON = timedelta(days=1)
+
+NEW_PER_DAY_SETTING = "review.new_per_day"
+DEFAULT_NEW_PER_DAY = 10
+MAX_NEW_PER_DAY = 500
+
+
+# --- ratings and scheduling -----------------------------------------------------------------
+
+
+def auto_rating(question_type: str, correct: bool, seconds: float | None) -> Rating:
+    """The rating an answer earns; `seconds` None means its time is unknown (exams)."""
+    if not correct:
+        return Rating.Again
+    quick = seconds is not None and 0 < seconds < QUICK_SECONDS.get(question_type, 0)
+    return Rating.Easy if quick else Rating.Good
+
+
+def rebuild(history: Sequence[tuple[int, datetime]]) -> CardState:
+    """A card's state after its reviews, (rating, UTC time) oldest first, replayed with FSRS."""
+    card = Card(card_id=0, due=history[0][1])
+    for rating, when in history:
+        card, _ = SCHEDULER.review_card(card, Rating(rating), when)
+    data = card.to_dict()
+    return CardState(
+        data["state"], data["step"], data["stability"], data["difficulty"],
+        card.due, card.last_review,
+    )
+
+
+def card_info(question: Question) -> CardInfo:
+    return CardInfo(question.full_id, question.type, tuple(question.topics))
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A review as it went into the store: what the feedback shows and an override changes."""
+
+    question_id: str
+    reviewed_at: datetime
+    rating: Rating
+    due: datetime
+    overridable: bool  # only a right answer may be re-rated
+
+
+def schedule_answers(
+    store: Store,
+    answers: Iterable[tuple[Question, bool, float | None]],
+    when: datetime,
+) -> list[Scheduled]:
+    """Review the card of each (question, correct, seconds) at `when`, in one transaction."""
+    answers = list(answers)
+    entries = [
+        ReviewEntry(question.full_id, auto_rating(question.type, correct, seconds), when,
+                    None if seconds is None else round(seconds * 1000))
+        for question, correct, seconds in answers
+    ]
+    states = store.add_reviews((card_info(q) for q, _, _ in answers), entries, rebuild)
+    return [
+        Scheduled(e.question_id, when, Rating(e.rating), states[e.question_id].due, correct)
+        for e, (_, correct, _) in zip(entries, answers)
+    ]
+
+
+def override(store: Store, scheduled: Scheduled, rating: Rating) -> Scheduled:
+    """The learner's own rating of a right answer, replacing the one the answer earned."""
+    if not scheduled.overridable or rating not in OVERRIDES:
+        raise ValueError("only a right answer can be re-rated, as Hard, Good or Easy")
+    state = store.rerate(scheduled.question_id, scheduled.reviewed_at, int(rating), rebuild)
+    return Scheduled(scheduled.question_id, scheduled.reviewed_at, rating, state.due, True)
+
+
+def due_in(due: datetime, now: datetime) -> str:
+    """"now", "in 10 minutes", "in 3 hours", "in 4 days": when a card comes back."""
+    seconds = (due - now).total_seconds()
+    if seconds <= 0:
+        return "now"
+    size, unit = (60, "minute") if seconds < 3600 else (3600, "hour") if seconds < 86400 else (
+        86400, "day")
+    count = max(1, round(seconds / size))
+    return f"in {count} {unit}{'s' if count != 1 else ''}"
+
+
+# --- the learner's day and the review queue ----------------------------------------------------
+
+
+def local_day(now: datetime, utc_offset: timedelta | None = None) -> tuple[datetime, datetime]:
+    """Start and end (UTC) of the learner's day; the offset defaults to this machine's zone."""
+    offset = now.astimezone().utcoffset() if utc_offset is None else utc_offset
+    local = now + offset  # type: ignore[operator]
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0) - offset  # type: ignore[operator]
+    return start, start + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    due_now: int
+    due_today: int  # due before the learner's day ends, those due now included
+    cards: int
+    new_today: int  # cards first seen today, in any mode
+    new_per_day: int
+
+    @property
+    def new_left(self) -> int:
+        return max(0, self.new_per_day - self.new_today)
+
+
+def new_per_day(store: Store) -> int:
+    value = store.get_setting(NEW_PER_DAY_SETTING)
+    return int(value) if value and value.isdigit() else DEFAULT_NEW_PER_DAY
+
+
+def set_new_per_day(store: Store, count: int) -> None:
+    if not 0 <= count <= MAX_NEW_PER_DAY:
+        raise ValueError(f"new questions a day must be 0 to {MAX_NEW_PER_DAY}")
+    store.set_setting(NEW_PER_DAY_SETTING, str(count))
+
+
+def status(store: Store, now: datetime, utc_offset: timedelta | None = None) -> ReviewStatus:
+    start, end = local_day(now, utc_offset)
+    due_now, due_today, cards = store.card_counts(now, end)
+    return ReviewStatus(due_now, due_today, cards, store.cards_created_since(start),
+                        new_per_day(store))
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    due: list[Question]  # in the order FSRS made them due
+    new: list[Question]  # never answered, in pool order, up to what today's limit leaves
+    missing: int  # due cards whose question is gone from the banks
+
+    @property
+    def questions(self) -> list[Question]:
+        return [*self.due, *self.new]
+
+
+def review_queue(
+    store: Store,
+    pool: Sequence[Question],
+    now: datetime,
+    utc_offset: timedelta | None = None,
+) -> ReviewQueue:
+    """The cards due now (rebuilt from their ids), then new questions up to the daily limit."""
+    from trainer.core.pool import find_questions
+
+    found = find_questions(pool, store.due_question_ids(now))
+    due = [question for question in found if question is not None]
+    left = status(store, now, utc_offset).new_left
+    known = store.known_question_ids() if left else set()
+    new = [q for q in pool if q.full_id not in known][:left]
+    return ReviewQueue(due, new, len(found) - len(due))
+
+
+def backfill(store: Store, questions: Callable[[], Iterable[Question]]) -> int:
+    """Make cards for questions answered without one (before cards existed, or imported), by
+    replaying their answers. `questions` gives where to find them (generated ones are
+    rebuilt); it is called only when there is something to do, as loading banks takes time.
+    Returns how many cards were made."""
+    pending, through = store.answered_without_card()
+    if not pending:
+        store.mark_backfilled(through)
+        return 0
+    from trainer.core.pool import find_questions  # pydantic and the generators: only if needed
+
+    infos: list[CardInfo] = []
+    entries: list[ReviewEntry] = []
+    for question in find_questions(questions(), pending):
+        if question is None:
+            continue
+        infos.append(card_info(question))
+        entries.extend(
+            ReviewEntry(
+                question.full_id,
+                auto_rating(question.type, a.correct, a.seconds if a.mode != "exam" else None),
+                a.answered_at,
+                round(a.seconds * 1000) if a.mode != "exam" else None,
+            )
+            for a in store.answers(question.full_id)
+        )
+    if entries:
+        store.add_reviews(infos, entries, rebuild)
+    store.mark_backfilled(through)
+    return len(infos)
+
+
+# --- memory and readiness ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardMemory:
+    """A card as readiness sees it: what it is about and FSRS's chance of recalling it now.
+
+    Shaped like a question (`type`, `topics`, `bank`) so blueprint draws can match it."""
+
+    question_id: str
+    type: str
+    topics: tuple[str, ...]
+    retrievability: float
+
+    @property
+    def bank(self) -> str:
+        return self.question_id.partition("/")[0] if "/" in self.question_id else ""
+
+
+def memories(cards: Iterable[CardRecall], now: datetime) -> list[CardMemory]:
+    """Each card with its retrievability a RECALL_HORIZON from now."""
+    when = now + RECALL_HORIZON
+    return [
+        CardMemory(
+            card.question_id,
+            card.question_type,
+            card.topics,
+            SCHEDULER.get_card_retrievability(
+                Card(card_id=0, stability=card.stability, last_review=card.last_review, due=when),
+                when,
+            ),
+        )
+        for card in cards
+    ]
+
+
+@dataclass(frozen=True)
+class Belief:
+    """What we believe of a chance of success from fractional successes: Beta(1 + s, 1 + f)."""
+
+    mean: float
+    variance: float
+    cards: int
+
+    @classmethod
+    def of(cls, chances: Sequence[float]) -> Belief:
+        n = len(chances)
+        mean = (1 + sum(chances)) / (2 + n)
+        return cls(mean, mean * (1 - mean) / (3 + n), n)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    blueprint_id: str
+    expected: float  # percent
+    low: float  # about a 95% range, percent
+    high: float
+    pass_mark: float
+    pass_chance: float  # 0..1
+    study_next: str | None  # a topic tag
+    cards_used: int
+
+
+def readiness(blueprint: Blueprint, cards: Sequence[CardMemory]) -> Readiness:
+    """The expected exam score and its uncertainty from card retrievability.
+
+    Each draw's chance of a right answer is a Beta belief over the retrievability of the cards
+    that fit it (uniform when there are none); draws weigh by their share of the questions.
+    The variance of the score is the beta-binomial one: the draw of questions plus what we do
+    not know. Study next: the topic with the most points at stake (its share of the exam times
+    the chance of losing them)."""
+    # Cards of one type, bank and topics fit the same draws: match each kind once.
+    kinds: dict[tuple[str, str, tuple[str, ...]], tuple[CardMemory, list[float]]] = {}
+    for card in cards:
+        kinds.setdefault((card.type, card.bank, card.topics), (card, []))[1].append(
+            card.retrievability
+        )
+    total = blueprint.questions
+    expected = variance = 0.0
+    used: set[tuple[str, str, tuple[str, ...]]] = set()
+    topic_share: dict[str, float] = {}
+    for draw, count in zip(blueprint.draws, blueprint.draw_counts()):
+        if not count:
+            continue
+        fitting = [
+            kind for kind, (sample, _) in kinds.items()
+            if blueprint.allows(sample) and draw.matches(sample)  # type: ignore[arg-type]
+        ]
+        used.update(fitting)
+        belief = Belief.of([r for kind in fitting for r in kinds[kind][1]])
+        weight = count / total
+        expected += weight * belief.mean
+        variance += weight**2 * (
+            belief.mean * (1 - belief.mean) / count + belief.variance * (1 - 1 / count)
+        )
+        for topic in draw.topics:
+            topic_share[topic] = topic_share.get(topic, 0.0) + weight / len(draw.topics)
+    spread = 1.96 * math.sqrt(variance)
+    pass_mark = blueprint.pass_mark / 100
+    if variance > 0:
+        pass_chance = 0.5 * math.erfc((pass_mark - expected) / math.sqrt(2 * variance))
+    else:
+        pass_chance = float(expected >= pass_mark)
+    recalls: dict[str, list[float]] = {}
+    for (_, _, topics), (_, chances) in kinds.items():
+        for topic in topics:
+            recalls.setdefault(topic, []).extend(chances)
+    order = list(TOPICS)
+
+    def at_stake(topic: str) -> tuple[float, int]:
+        belief = Belief.of(recalls.get(topic, []))
+        rank = order.index(topic) if topic in order else len(order)
+        return (topic_share[topic] * (1 - belief.mean), -rank)
+
+    return Readiness(
+        blueprint.id,
+        100 * expected,
+        100 * max(0.0, expected - spread),
+        100 * min(1.0, expected + spread),
+        blueprint.pass_mark,
+        pass_chance,
+        max(topic_share, key=at_stake, default=None),
+        sum(len(kinds[kind][1]) for kind in used),
+    )
+
+
+READINESS_EXPLAINED = """\
+**How the readiness estimate is worked out**
+
+- Every question you have answered is a card. FSRS, the spaced-repetition model behind
+  Review, estimates for each card the chance you would still answer it right tomorrow: its
+  *retrievability*. It falls as time passes and rises with each right answer.
+- The exam blueprint draws its questions in parts (by topic, bank or source). For each part,
+  your chance of a right answer is the average retrievability of your cards that fit it,
+  pulled towards 50% when you have few of them: with none at all, anything from 0 to 100%
+  is equally likely.
+- The expected score weights each part by its share of the exam's questions.
+- The range (about 95%) adds two uncertainties: which questions the exam happens to draw,
+  and how little your cards tell about a part. Answer more questions to narrow it.
+- The chance to pass compares that spread with the pass mark.
+- *Study next* is the topic with the most points at stake: its share of the exam times
+  the chance of losing those points.
+
+It is an estimate from your own history, not a promise: questions you have never seen
+count only through the cards on the same topics.
+"""

@@ -1,0 +1,132 @@
+"""Review due: how many cards are due, the daily limit of new questions, and a review round.
+
+A round is a practice session in "review" mode over the queue `trainer.core.review` builds
+(due cards first, in the order FSRS made them due, then new questions), so it shows the same
+questions, feedback and rating keys as practice.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.validation import Number
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from trainer.core.review import (
+    MAX_NEW_PER_DAY,
+    QUICK_SECONDS,
+    backfill,
+    new_per_day,
+    review_queue,
+    set_new_per_day,
+    status,
+)
+
+if TYPE_CHECKING:
+    from trainer.ui.app import PacsTrainerApp
+
+_TYPE_NAMES = {
+    "true_false": "true/false",
+    "single_choice": "single choice",
+    "multiple_select": "select all",
+    "short_answer": "short answer",
+    "numeric": "numeric",
+    "matching": "matching",
+    "ordering": "ordering",
+}
+
+
+def sync_cards(app: PacsTrainerApp) -> None:
+    """Give a card to every answer from before review cards existed (after an upgrade or an
+    import); the banks, loaded by the home screen by now, are only needed if there are any."""
+    backfill(app.store, lambda: app.banks.questions)
+
+
+def how_it_works() -> Text:
+    quick = ", ".join(f"{_TYPE_NAMES.get(kind, kind)} {int(limit)} s"
+                      for kind, limit in QUICK_SECONDS.items())
+    text = Text()
+    text.append("How it works. ", style="bold")
+    text.append(
+        "Every question you answer, in practice, exams or here, becomes a card that FSRS "
+        "schedules. A wrong answer is rated Again and comes back soon; a right one is Good; "
+        f"right and quick is Easy (quick: under {quick}). After the feedback, press 2, 3 "
+        "or 4 to rate a right answer Hard, Good or Easy yourself. A round takes the cards "
+        "due now first, then questions you have never answered, up to your daily limit."
+    )
+    return text
+
+
+class ReviewScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="review.back"),
+        Binding("ctrl+s", "start", "Start review", id="review.start"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="review"):
+            yield Static(id="review-status")
+            with Horizontal(id="review-controls"):
+                yield Label("New questions a day")
+                yield Input(str(new_per_day(self.app.store)), type="integer", max_length=3,
+                            validators=[Number(0, MAX_NEW_PER_DAY)], id="new-per-day")
+                yield Button("Start review", id="start-review", variant="primary")
+            yield Static(how_it_works(), id="review-help")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        sync_cards(self.app)
+        self.query_one("#start-review", Button).focus()
+
+    def on_screen_resume(self) -> None:
+        self._show_status()
+
+    def _show_status(self) -> None:
+        figures = status(self.app.store, self.app.clock.now())
+        text = Text()
+        text.append("Due now: ", style="bold")
+        text.append(f"{figures.due_now}")
+        text.append("   Due later today: ", style="bold")
+        text.append(f"{figures.due_today - figures.due_now}")
+        text.append("   Cards: ", style="bold")
+        text.append(f"{figures.cards}\n")
+        text.append("New questions today: ", style="bold")
+        text.append(f"{figures.new_today} of {figures.new_per_day}")
+        text.append(" (practice counts too)", style="dim")
+        self.query_one("#review-status", Static).update(text)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Kept as soon as it is a valid number (0 to MAX_NEW_PER_DAY); the input shows when not."""
+        event.stop()
+        if event.value and (event.validation_result is None or event.validation_result.is_valid):
+            set_new_per_day(self.app.store, int(event.value))
+            self._show_status()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_start()
+
+    def action_start(self) -> None:
+        from trainer.core.practice import PracticeSession
+        from trainer.ui.screens.practice import PracticeScreen
+
+        app = self.app
+        seed = app.seed if app.seed is not None else random.randrange(1, 1_000_000)
+        queue = review_queue(app.store, app.question_pool(seed), app.clock.now())
+        if queue.missing:
+            app.notify(f"{queue.missing} due card(s) belong to questions no longer in the "
+                       "banks; they are left out.", severity="warning")
+        if not queue.questions:
+            app.notify("Nothing is due now and no new questions are left for today.")
+            return
+        session = PracticeSession(queue.questions, random.Random(seed), app.clock, app.store,
+                                  mode="review")
+        title = f"Review: {len(queue.due)} due, {len(queue.new)} new"
+        app.push_screen(PracticeScreen(session, title))
