@@ -110,7 +110,9 @@ async def open_times(folder: Path) -> list[float]:
         for _ in range(REPEAT + 1):
             start = time.perf_counter()
             app.open_section("progress")
-            await pilot.pause()
+            painted = asyncio.Event()
+            app.call_after_refresh(painted.set)  # the screen has been laid out and drawn
+            await painted.wait()
             samples.append(time.perf_counter() - start)
             app.pop_screen()
             await pilot.pause()

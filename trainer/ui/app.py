@@ -28,6 +28,7 @@ from trainer.core.paths import default_bank_dirs
 from trainer.core.store import Store
 from trainer.ui.sections import SECTIONS
 
+
 class PacsTrainerApp(App[int]):
     TITLE = "pacs-trainer"
     SUB_TITLE = "DICOM SOP classes for PACS analysts"

@@ -14,7 +14,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Header, Label, Markdown, OptionList, Static
+from textual.widgets import (
+    Button,
+    DataTable,
+    Header,
+    Label,
+    Markdown,
+    OptionList,
+    Static,
+)
 from textual.widgets.option_list import Option
 
 from trainer.core.exam import ExamReport, ExamSession, ReviewItem

@@ -16,10 +16,17 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
-from trainer.core.dicom_header import HeaderRow, LoadedHeader, filter_rows, header_rows, load_header
+from trainer.core.dicom_header import (
+    HeaderRow,
+    LoadedHeader,
+    filter_rows,
+    header_rows,
+    load_header,
+)
 from trainer.core.sanitize import strip_controls
+from trainer.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from pydicom.dataset import Dataset
@@ -72,7 +79,7 @@ class HeaderScreen(Screen[None]):
         yield Input(placeholder="Filter by tag or keyword  (/)", id="header-filter")
         yield DataTable(id="header-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="header-count")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

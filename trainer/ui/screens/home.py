@@ -6,10 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.ui.sections import SECTIONS, section
+from trainer.ui.widgets.key_footer import KeyFooter
 
 
 def _label(title: str, description: str) -> Text:
@@ -76,7 +77,7 @@ class HomeScreen(Screen[None]):
             ),
             id="sections",
         )
-        yield Footer()
+        yield KeyFooter()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

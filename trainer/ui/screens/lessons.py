@@ -10,11 +10,12 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Label, Markdown, OptionList, Static
+from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.core.lessons import Lesson, parse_link
-from trainer.ui.widgets.lesson_markdown import LessonMarkdown
+from trainer.ui.widgets.key_footer import KeyFooter
+from trainer.ui.widgets.lesson_page import LessonPage
 
 
 class LessonListScreen(Screen[None]):
@@ -27,7 +28,7 @@ class LessonListScreen(Screen[None]):
         yield Label("Lessons: Enter opens a lesson where you left it", id="lessons-title")
         yield OptionList(id="lesson-list")
         yield Static(id="lesson-errors")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_list()
@@ -121,8 +122,8 @@ class ReaderScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="reader.back"),
-        Binding("right,n", "page(1)", "Next", id="reader.next"),
-        Binding("left,p", "page(-1)", "Prev", id="reader.prev"),
+        Binding("right,n", "page(1)", "Next", id="reader.next", priority=True),
+        Binding("left,p", "page(-1)", "Prev", id="reader.prev", priority=True),
         Binding("t", "contents", "Contents", id="reader.contents"),
         Binding("l", "links", "Links", id="reader.links"),
         Binding("c", "toggle_complete", "Complete", id="reader.complete"),
@@ -140,8 +141,8 @@ class ReaderScreen(Screen[None]):
         yield Header()
         yield Static(id="reader-place")
         with VerticalScroll(id="reader-body"):
-            yield LessonMarkdown(id="reader-page", open_links=False)
-        yield Footer()
+            yield LessonPage(id="reader-page")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.show_page()
@@ -156,13 +157,11 @@ class ReaderScreen(Screen[None]):
         self.app.store.set_lesson_page(lesson.id, index)
         done = self.app.store.lesson_progress()[lesson.id].completed
         place = Text(f"{lesson.title}", style="bold")
-        place.append(f"  {index + 1}/{len(lesson.pages)}  ", style="reverse")
-        place.append(f" {page.title}")
+        place.append(f"  {index + 1}/{len(lesson.pages)} ", style="reverse")
         if done:
             place.append("  ✓ complete", style="green")
         self.query_one("#reader-place", Static).update(place)
-        heading = f"## {page.title}\n\n" if page.title else ""
-        self.query_one("#reader-page", Markdown).update(heading + page.markdown)
+        self.query_one("#reader-page", LessonPage).show(page.title, page.markdown)
         self.query_one("#reader-body", VerticalScroll).scroll_home(animate=False)
         self.refresh_bindings()
 
@@ -190,7 +189,7 @@ class ReaderScreen(Screen[None]):
         )
 
     def action_links(self) -> None:
-        """Follow a link from the keyboard: the Markdown widget's links need a mouse."""
+        """Pick one of the page's links and follow it."""
 
         def follow(href: str | None) -> None:
             if href is not None:
@@ -209,10 +208,6 @@ class ReaderScreen(Screen[None]):
         """A practice round on this lesson's topics and the questions anchored to it."""
         seed = self.app.seed if self.app.seed is not None else random.randrange(1, 100_000)
         self.app.start_practice(count=10, seed=seed, lesson=self.lesson)
-
-    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
-        event.stop()
-        self.follow_link(event.href)
 
     def follow_link(self, href: str) -> None:
         target = parse_link(href)

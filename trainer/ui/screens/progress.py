@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Markdown, Select, Static
+from textual.widgets import DataTable, Header, Markdown, Select, Static
 
 from trainer.core.progress import Dashboard, TopicMastery, dashboard
 from trainer.core.review import READINESS_EXPLAINED, Readiness, readiness
 from trainer.core.store import ExamScore
 from trainer.core.topics import topic_title
 from trainer.ui.screens.review import sync_cards
+from trainer.ui.widgets.key_footer import KeyFooter
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 CHART_ROWS = 4
@@ -108,7 +109,7 @@ class ProgressScreen(Screen[None]):
             )
             yield Static(id="readiness-text")
         yield DataTable(id="mastery", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._draw()

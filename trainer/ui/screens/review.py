@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.validation import Number
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Header, Input, Label, Static
 
 from trainer.core.review import (
     MAX_NEW_PER_DAY,
@@ -27,6 +27,7 @@ from trainer.core.review import (
     set_new_per_day,
     status,
 )
+from trainer.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from trainer.ui.app import PacsTrainerApp
@@ -79,7 +80,7 @@ class ReviewScreen(Screen[None]):
                             validators=[Number(0, MAX_NEW_PER_DAY)], id="new-per-day")
                 yield Button("Start review", id="start-review", variant="primary")
             yield Static(how_it_works(), id="review-help")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         sync_cards(self.app)

@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Checkbox, DataTable, Header, Input, Label, Select, Static
 
 from trainer.core.registry import Registry, SopClass, load_registry
+from trainer.ui.widgets.key_footer import KeyFooter
 
 
 def _yes_no(value: bool | None) -> str:
@@ -75,7 +76,7 @@ class SopReferenceScreen(Screen[None]):
             yield Checkbox("Retired", id="retired")
         yield DataTable(id="sop-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="sop-count")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

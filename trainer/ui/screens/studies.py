@@ -15,12 +15,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from trainer.core.registry import load_registry
 from trainer.core.sanitize import strip_controls
 from trainer.core.studies import CountPolicy, Series, Study, display_date
 from trainer.ui.screens.header import HeaderScreen
+from trainer.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from trainer.core.dicom_import import ImportedInstance
@@ -48,7 +49,7 @@ class _ListScreen(Screen[None]):
         yield Static(Text(self.heading), classes="browser-title")
         yield DataTable(cursor_type="row", zebra_stripes=True, classes="browser-table")
         yield Static(Text(self.HINT), classes="browser-hint")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> DataTable:
