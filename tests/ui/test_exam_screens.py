@@ -163,3 +163,17 @@ async def test_exam_whose_questions_are_gone_can_be_closed(tmp_path, clock, monk
         await pilot.press("y")  # close it without a score
         await pilot.pause()
         assert again.store.unfinished_attempt() is None
+
+
+async def test_home_lists_recent_exam_attempts(tmp_path, clock):
+    app = make_app(data_dir=tmp_path, clock=clock, seed=4)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_quick_check(app, pilot)
+        screen.finish(auto=False)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        recent = str(app.screen.query_one("#recent").render())
+        assert "Quick check  0% fail" in recent
+        assert clock.now().strftime("%Y-%m-%d") in recent

@@ -41,6 +41,22 @@ class HomeScreen(Screen[None]):
         if due:
             label.append(f"  · {due} due now", style="bold")
         self.query_one(OptionList).replace_option_prompt("review", label)
+        self._show_recent_exams()
+
+    def _show_recent_exams(self) -> None:
+        """The last graded attempts, so progress is visible at a glance."""
+        graded = [a for a in self.app.store.attempts() if a.score is not None][-3:]
+        recent = self.query_one("#recent", Static)
+        recent.display = bool(graded)
+        if not graded:
+            return
+        text = Text("Recent exams  ", style="bold")
+        for attempt in reversed(graded):
+            title = attempt.form.get("blueprint", {}).get("title", attempt.blueprint)
+            text.append(f"\n  {attempt.submitted_at:%Y-%m-%d}  {title}  {attempt.score:.0f}% ")
+            text.append("pass" if attempt.passed else "fail",
+                        style="green" if attempt.passed else "red")
+        recent.update(text)
 
     def _offer_resume(self) -> None:
         """An exam left open (closed app, crash, power cut) is offered first thing."""
@@ -77,6 +93,7 @@ class HomeScreen(Screen[None]):
             ),
             id="sections",
         )
+        yield Static(id="recent")
         yield KeyFooter()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
