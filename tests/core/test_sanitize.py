@@ -26,3 +26,10 @@ def test_result_never_holds_escape_or_c0_controls(text):
     assert "\x1b" not in clean
     assert all(ch in "\t\n" or ord(ch) >= 0x20 for ch in clean)
     assert not any(0x7F <= ord(ch) <= 0x9F for ch in clean)
+
+
+@given(st.text())
+def test_has_controls_agrees_with_strip_controls(text):
+    from trainer.core.sanitize import has_controls
+
+    assert has_controls(text) == (strip_controls(text) != text)

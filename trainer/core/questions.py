@@ -41,7 +41,7 @@ from pydantic import (
 )
 from pydantic.json_schema import WithJsonSchema
 
-from trainer.core.sanitize import strip_controls
+from trainer.core.sanitize import has_controls
 from trainer.core.topics import TOPICS
 from trainer.core.yaml_source import did_you_mean, quote
 
@@ -65,12 +65,15 @@ def _uid_registry() -> frozenset[str]:
 
 def _plain_text(text: str) -> str:
     """Bank text reaches a terminal: no control characters, and every DICOM UID is real."""
-    if strip_controls(text) != text:
+    if has_controls(text):
         raise ValueError("contains a control character or terminal escape sequence")
+    if _DICOM_ROOT not in text:  # the common case, and the check below is the costly one
+        return text
+    registry = _uid_registry()
     unknown = [
         m.group(0)
         for m in _DICOM_UID.finditer(text)
-        if not m.group(1) and m.group(0) != _DICOM_ROOT and m.group(0) not in _uid_registry()
+        if not m.group(1) and m.group(0) != _DICOM_ROOT and m.group(0) not in registry
     ]
     if unknown:
         raise ValueError(

@@ -19,3 +19,8 @@ def strip_controls(text: str, max_length: int | None = None) -> str:
     if max_length is not None and len(clean) > max_length:
         return clean[: max_length - 1] + "…"
     return clean
+
+
+def has_controls(text: str) -> bool:
+    """True if strip_controls would change the text (every escape sequence starts with ESC)."""
+    return _CONTROLS.search(text) is not None
