@@ -18,7 +18,10 @@ HELP = """\
 - **Practice**: questions with instant feedback; choose sources, topics, count and seed.
 - **Exam**: timed, certification-style; answers are saved as you give them, and an exam left
   open is offered for resuming (the clock keeps running while the app is closed).
+- **Review due**: spaced review (FSRS) of what you answered, plus new questions a day.
 - **SOP reference**: every SOP class in the standard; type to filter.
+- **Study lists**: a synthetic worklist; open series, instances and any DICOM header.
+- **Progress**: lessons, mastery by topic, exam scores, streak, readiness for an exam.
 
 **Keys everywhere**: ctrl+p command palette (sections, themes, keys), F1 this help,
 esc back, ctrl+q quit. The footer shows the keys of each screen.
@@ -27,7 +30,8 @@ esc back, ctrl+q quit. The footer shows the keys of each screen.
 c mark complete, z quiz me on this lesson.
 
 **Questions**: letters or digits choose, space ticks, enter submits; the line under each
-question lists its keys. Practice: enter next, ctrl+l study this. Exam: ctrl+n next,
+question lists its keys. Practice: enter next, ctrl+l study this, 2/3/4 rate a right
+answer Hard/Good/Easy. Exam: ctrl+n next,
 ctrl+b previous, ctrl+f flag, ctrl+r review, ctrl+s submit, esc leave (the clock runs on).
 
 **SOP reference**: type to filter by name, keyword or UID; down or enter moves to the
