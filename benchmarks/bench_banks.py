@@ -103,7 +103,8 @@ def _measure(path: Path, count: int) -> Figure:
         assert result.bank is not None and len(result.bank.questions) == count, result.errors
 
     def bare() -> None:
-        yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        text = path.read_text(encoding="utf-8")
+        yaml.load(text, Loader=yaml.CSafeLoader)
 
     runs = {1_000: (5, 1), 10_000: (3, 1)}.get(count, (1, 0))  # (repeat, warmup)
     return Figure(

@@ -223,9 +223,9 @@ def load_model_file(
     if not problems:
         return Loaded(result, (), document)
     errors = []
-    for path_parts, message, on_key in problems:
-        line, col = document.locate(path_parts, key=on_key)
-        shown = path_parts[:-1] if on_key else path_parts
+    for path_parts, message, at_key in problems:
+        line, col = document.locate(path_parts, key=at_key)
+        shown = path_parts[:-1] if at_key else path_parts
         errors.append(BankError(path, message, line, col, format_path(shown)))
     errors.sort(key=lambda error: (error.line or 0, error.col or 0))
     return Loaded(None, tuple(errors), document)
