@@ -282,7 +282,7 @@ _TAGS = {
 
 
 def _translate(exc: ValidationError, data: dict, model: type[BaseModel]) -> list[_Found]:
-    """pydantic's errors -> (path in the file, a message an instructor can act on, on_key)."""
+    """pydantic's errors -> (path in the file, a message an instructor can act on, at_key)."""
     errors = exc.errors(include_url=False)
     failed_inside = {e["loc"][:depth] for e in errors for depth in range(len(e["loc"]))}
     return [
