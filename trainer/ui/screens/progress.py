@@ -13,9 +13,9 @@ from datetime import timedelta
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Header, Markdown, Select, Static
+from textual.widgets import DataTable, Header, Markdown, Static
 
 from trainer.core.progress import Dashboard, TopicMastery, dashboard
 from trainer.core.review import READINESS_EXPLAINED, Readiness, readiness
@@ -77,6 +77,7 @@ class ProgressScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back", id="progress.back"),
         Binding("p", "practise", "Practise topic", id="progress.practise"),
         Binding("n", "study_next", "Practise next", id="progress.study-next"),
+        Binding("e", "next_exam", "Other exam", id="progress.next-exam"),
         Binding("question_mark", "explain", "How readiness works", id="progress.explain"),
     ]
 
@@ -99,15 +100,7 @@ class ProgressScreen(Screen[None]):
         yield Header()
         yield Static(id="progress-summary")
         yield Static(id="progress-exams")
-        with Horizontal(id="progress-readiness"):
-            yield Select(
-                [(b.title, b.id) for b in blueprints],
-                value=self.blueprint_id or Select.BLANK,
-                allow_blank=not blueprints,
-                prompt="Exam",
-                id="readiness-exam",
-            )
-            yield Static(id="readiness-text")
+        yield Static(id="readiness-text")
         yield DataTable(id="mastery", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
@@ -174,7 +167,10 @@ class ProgressScreen(Screen[None]):
         if estimate is None:
             text.update(Text("No exam blueprints to estimate readiness for.", style="dim"))
             return
-        line = Text("Expected ", style="bold")
+        blueprint = self.app.blueprints.get(self.blueprint_id)
+        line = Text(f"Readiness for {blueprint.title}", style="bold")
+        line.append(" (e: other exam)\n", style="dim")
+        line.append("Expected ", style="bold")
         line.append(f"{estimate.expected:.0f}% ({estimate.low:.0f}–{estimate.high:.0f}%) · "
                     f"pass {estimate.pass_mark:g}%: chance {100 * estimate.pass_chance:.0f}%\n")
         line.append("Next: ", style="bold")
@@ -200,11 +196,11 @@ class ProgressScreen(Screen[None]):
                           _percent(topic.memory), str(topic.cards), key=topic.topic)
         table.move_cursor(row=min(row, len(topics) - 1))
 
-    def on_select_changed(self, event: Select.Changed) -> None:
-        event.stop()
-        chosen = event.value if isinstance(event.value, str) else None
-        if chosen != self.blueprint_id:
-            self.blueprint_id = chosen
+    def action_next_exam(self) -> None:
+        """Readiness for the next exam blueprint, round the list."""
+        ids = [blueprint.id for blueprint in self.app.blueprints.blueprints]
+        if len(ids) > 1:
+            self.blueprint_id = ids[(ids.index(self.blueprint_id) + 1) % len(ids)]
             self._estimate()
             self._show_readiness()
 
