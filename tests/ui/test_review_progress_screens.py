@@ -179,3 +179,14 @@ def test_progress_snapshot(snap_compare, tmp_path, clock):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_progress)
+
+
+async def test_readiness_exam_is_chosen_with_a_key(tmp_path, clock):
+    app = make_app(data_dir=tmp_path, clock=clock, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_section("progress")
+        await pilot.pause()
+        titles = [b.title for b in app.blueprints.blueprints]
+        assert f"Readiness for {titles[0]}" in text_of(app.screen, "#readiness-text")
+        await pilot.press("e")
+        assert f"Readiness for {titles[1]}" in text_of(app.screen, "#readiness-text")
