@@ -67,8 +67,8 @@ _POLICY_TITLES = {
     CountPolicy.FRAMES: "frames",
 }
 _POLICY_TYPICAL = {
-    CountPolicy.PIXEL_DATA: "typical of a legacy PACS",
-    CountPolicy.ALL_INSTANCES: "typical of a VNA",
+    CountPolicy.PIXEL_DATA: "as some PACS count",
+    CountPolicy.ALL_INSTANCES: "as a VNA often counts",
     CountPolicy.FRAMES: "frames of multi-frame objects counted one by one",
 }
 

@@ -142,6 +142,13 @@ TASKS: dict[str, Task] = {
 }
 
 
+def _same_everywhere(sop: SopClass) -> str:
+    """Storage classes have objects; services such as Verification only have the class."""
+    if sop.is_storage:
+        return "the same in every object of the class."
+    return "the same wherever the class is used."
+
+
 def uid_parameter(uid: str) -> str:
     """A SOP Class UID as it appears in a question id: '5-1-4-1-1-2'."""
     return uid.removeprefix(DICOM_ROOT).replace(".", "-")
@@ -304,7 +311,7 @@ def _name_to_uid(parameter: str, qid: str) -> Question | None:
         explanation=(
             f"Right answer: {claim(sop)}. A SOP Class UID is a constant published in PS3.6 "
             "Annex A and is "
-            f"the same in every object of the class.{instance} The other choices: "
+            f"{_same_everywhere(sop)}{instance} The other choices: "
             f"{_joined(claim(other) for other in wrong)}."
         ),
         topics=("uids", _area_topic(sop)),

@@ -173,13 +173,14 @@ def _count_difference(parameter: str, qid: str) -> Question | None:
         why = (
             f"Both systems hold the same {theirs} instances, among them "
             f"{_objects(theirs - shown, kinds)}, {_which_carry(theirs - shown)} no pixel data. "
-            "A PACS typically counts "
-            "only instances with pixel data; a VNA typically counts every stored instance, "
+            "Some PACS count "
+            "only instances with pixel data; a VNA often counts every stored instance, "
             "as Number of Study Related Instances (0020,1208) does."
         )
     else:
         right = (
-            "The viewer counts every frame of the multi-frame images; the PACS counts instances."
+            "The viewer counts every frame of the multi-frame images; the PACS counts image "
+            "instances."
         )
         why = (
             "The study holds multi-frame images. A PACS typically counts instances; counting "
@@ -334,14 +335,15 @@ _LIKELY: dict[tuple[tuple[str, ...], str], tuple[str, str, tuple[str, ...]]] = {
         (st.RADIOPHARM_DOSE_SR, SIMPLIFIED_ECHO_SR, st.KO, st.GSPS),
     ),
     (("NM",), "SR"): (
-        "On a nuclear medicine study, an SR is most often the radiopharmaceutical dose report",
+        "On a nuclear medicine study, an SR is probably the radiopharmaceutical dose report",
         st.RADIOPHARM_DOSE_SR,
         (st.XRAY_DOSE_SR, st.MAMMO_CAD_SR, st.KO, st.GSPS),
     ),
     (("XA",), "SR"): (
         (
-            "On an angiography study, an SR is most often the X-ray dose report, which newer "
-            "systems write in the enhanced form"
+            "On an angiography study, an SR is most likely the X-ray dose report; of these "
+            "choices that is the enhanced form, which some newer systems write (many still "
+            "send X-Ray Radiation Dose SR Storage, .88.67)"
         ),
         st.ENHANCED_XRAY_DOSE_SR,
         (st.RADIOPHARM_DOSE_SR, st.MAMMO_CAD_SR, st.KO, st.GSPS),
