@@ -369,3 +369,9 @@ def test_topic_filter_keeps_only_that_topic():
 def test_sample_stops_when_the_generators_run_out():
     questions = sample(rq.GENERATORS, random.Random(1), 50, "dimse")
     assert len(questions) == len(rq.TASKS)
+
+
+def test_no_pixel_data_question_about_parametric_map():
+    parametric_map = rq.uid_parameter("1.2.840.10008.5.1.4.1.1.30")
+    pixel = next(g for g in rq.GENERATORS if g.name == "pixel-data")
+    assert pixel.make(parametric_map) is None

@@ -142,6 +142,11 @@ TASKS: dict[str, Task] = {
 }
 
 
+# Parametric Map may carry Float or Double Float Pixel Data instead of Pixel Data (7FE0,0010),
+# so "does it carry pixel data?" has no single honest answer for it.
+_FLOAT_PIXEL_CLASSES = frozenset({"1.2.840.10008.5.1.4.1.1.30"})
+
+
 def _same_everywhere(sop: SopClass) -> str:
     """Storage classes have objects; services such as Verification only have the class."""
     if sop.is_storage:
@@ -211,6 +216,7 @@ class _Pools:
             if sop.is_storage
             and sop.has_pixel_data is not None
             and sop.category in _PIXEL_CATEGORIES
+            and sop.uid not in _FLOAT_PIXEL_CLASSES
         ]
         self.with_pixels = [sop for sop in pixel if sop.has_pixel_data]
         self.without_pixels = [sop for sop in pixel if not sop.has_pixel_data]
