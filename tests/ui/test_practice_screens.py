@@ -78,3 +78,21 @@ async def test_leaving_an_unanswered_round_goes_home(tmp_path, clock):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_practice_can_be_narrowed_to_one_bank(tmp_path, clock):
+    from textual.widgets import SelectionList
+
+    app = make_app(data_dir=tmp_path, clock=clock, seed=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_section("practice")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        banks = app.screen.query_one("#banks", SelectionList)
+        assert banks.option_count == len(app.banks.banks) >= 8
+        banks.select("uids")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen)
+        assert {q.bank for q in app.screen.session.questions} == {"uids"}

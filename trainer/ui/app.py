@@ -227,6 +227,7 @@ class PacsTrainerApp(App[int]):
         seed: int,
         topics: Iterable[str] = (),
         sources: Iterable[str] = (),
+        banks: Iterable[str] = (),
         mistakes: Iterable[str] = (),
         lesson: Lesson | None = None,
         replace: bool = False,
@@ -242,6 +243,7 @@ class PacsTrainerApp(App[int]):
             topics=lesson.topics if lesson else topics,
             lesson=lesson.id if lesson else None,
             sources=sources,
+            banks=banks,
             mistakes=mistakes,
         )
         if not questions:

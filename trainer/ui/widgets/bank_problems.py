@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import work
+from textual.message import Message
 from textual.widgets import Static
 
 
 class BankProblems(Static):
+    class Loaded(Message):
+        """The banks are loaded: screens may now list them."""
+
     DEFAULT_CSS = """
     BankProblems {
         display: none;
@@ -37,3 +41,4 @@ class BankProblems(Static):
             text.append(errors[0])
             self.update(text)
         self.display = bool(errors)
+        self.post_message(self.Loaded())
