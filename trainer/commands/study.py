@@ -36,8 +36,11 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
     parser = subparsers.add_parser(
         "study",
         parents=[common],
-        help="synthetic study lists for practice",
-        description="Synthetic patients and studies with a realistic make-up, for practice.",
+        help="synthetic study lists; export them as DICOM files, import DICOM folders",
+        description=(
+            "Synthetic patients and studies with a realistic make-up, for practice; write "
+            "them as DICOM files, or read a folder of DICOM files as a study list."
+        ),
     )
     actions = parser.add_subparsers(dest="study_action", metavar="ACTION", required=True)
     listing = actions.add_parser(
