@@ -3,8 +3,8 @@ and resuming an exam left open."""
 
 from trainer.core.questions import correct_response
 from trainer.ui.app import make_app
+from trainer.ui.screens.confirm import Confirm
 from trainer.ui.screens.exam import (
-    Confirm,
     ExamNavigator,
     ExamPickerScreen,
     ExamReportScreen,

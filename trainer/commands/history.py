@@ -8,7 +8,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from trainer.commands import error
+from trainer.commands import error, format_table
 
 if TYPE_CHECKING:
     from trainer.core.store import ExamAttempt
@@ -71,8 +71,6 @@ def run(args: argparse.Namespace) -> int:
     if not records:
         print("No exams taken yet. Try one: pacs-trainer quiz --plain --exam quick-check")
         return 0
-    from trainer.commands.study import format_table
-
     rows = [_row(attempt, r) for attempt, r in zip(attempts, records)]
     print(format_table(["DATE", "EXAM", "SCORE", "RESULT"], rows))
     return 0

@@ -14,8 +14,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trainer.commands import error
-from trainer.commands.study import DEFAULT_SEED, SEED_NOTE, format_table, positive_int
+from trainer.commands import DEFAULT_SEED, SEED_NOTE, error, format_table, positive_int
 
 if TYPE_CHECKING:
     from trainer.core.questions import Question

@@ -16,11 +16,11 @@ import select
 import sys
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import IO, TYPE_CHECKING
 
-from trainer.commands import error
-from trainer.commands.study import positive_int
+from trainer.commands import error, format_table, positive_int
+from trainer.core.clock import clock_text
+from trainer.core.sanitize import strip_controls
 
 if TYPE_CHECKING:
     from trainer.core.clock import Clock
@@ -140,49 +140,34 @@ class Console:
         return default if not answer.strip() else answer.strip().lower() in ("y", "yes")
 
 
-def _clean(text: str) -> str:
-    from trainer.core.sanitize import strip_controls
-
-    return strip_controls(text)
-
-
-def _clock_text(span: timedelta) -> str:
-    """"14:59", or "1:02:03" from an hour up."""
-    seconds = round(span.total_seconds())
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
 # --- questions as text ------------------------------------------------------------------
 
 
 def render_question(presented: Presented) -> str:
     """The prompt, exhibit and options of a question, plain text."""
-    from trainer.commands.study import format_table
-
     question = presented.question
-    lines = [_clean(question.prompt).rstrip()]
+    lines = [strip_controls(question.prompt).rstrip()]
     exhibit = question.exhibit
     if exhibit is not None:
         lines.append("")
         if exhibit.title:
-            lines.append(_clean(exhibit.title))
+            lines.append(strip_controls(exhibit.title))
         if exhibit.kind == "table":
-            rows = [[_clean(cell) for cell in row] for row in exhibit.rows]
-            lines.append(format_table([_clean(c) for c in exhibit.columns], rows, "  "))
+            rows = [[strip_controls(cell) for cell in row] for row in exhibit.rows]
+            lines.append(format_table([strip_controls(c) for c in exhibit.columns], rows, "  "))
         else:
-            lines.extend("  " + _clean(line) for line in exhibit.text.splitlines())
+            lines.extend("  " + strip_controls(line) for line in exhibit.text.splitlines())
     if presented.options:
         lines.append("")
-        lines.extend(f"  {o.label}. {_clean(o.text)}" for o in presented.options)
+        lines.extend(f"  {o.label}. {strip_controls(o.text)}" for o in presented.options)
     if presented.lefts:
         lines.append("")
-        lines.extend(f"  {n}. {_clean(left)}" for n, left in enumerate(presented.lefts, 1))
+        lines.extend(f"  {n}. {strip_controls(left)}" for n, left in enumerate(presented.lefts, 1))
         lines.append("  with")
-        lines.extend(f"  {_label(i)}. {_clean(right)}" for i, right in enumerate(presented.rights))
+        lines.extend(f"  {_label(i)}. {strip_controls(right)}" for i, right in enumerate(presented.rights))
     if presented.items:
         lines.append("")
-        lines.extend(f"  {n}. {_clean(item)}" for n, item in enumerate(presented.items, 1))
+        lines.extend(f"  {n}. {strip_controls(item)}" for n, item in enumerate(presented.items, 1))
     return "\n".join(lines)
 
 
@@ -319,10 +304,10 @@ def _feedback(question: Question, response: object) -> list[str]:
     from trainer.core.questions import correct_response, format_answer
 
     lines = [
-        f"Your answer: {_clean(format_answer(question, response))}",
-        f"Right answer: {_clean(format_answer(question, correct_response(question)))}",
-        f"Why: {_clean(question.explanation).strip()}",
-        f"See: {_clean('; '.join(question.references))}",
+        f"Your answer: {strip_controls(format_answer(question, response))}",
+        f"Right answer: {strip_controls(format_answer(question, correct_response(question)))}",
+        f"Why: {strip_controls(question.explanation).strip()}",
+        f"See: {strip_controls('; '.join(question.references))}",
     ]
     if question.lesson is not None:
         section = f", section {question.lesson.section}" if question.lesson.section else ""
@@ -331,8 +316,6 @@ def _feedback(question: Question, response: object) -> list[str]:
 
 
 def _topic_table(scores: list[TopicScore]) -> str:
-    from trainer.commands.study import format_table
-
     rows = [
         [s.title, f"{s.right:g}/{s.total}", f"{s.percent:.0f}%"] for s in scores
     ]
@@ -403,7 +386,7 @@ def plain(args: argparse.Namespace, *, stdin: IO[str], stdout: IO[str], clock: C
 
 def _offer_resume(console: Console, session: ExamSession) -> int | None:
     """Resume the unfinished exam (its exit status), or submit it and go on (None)."""
-    title = _clean(session.blueprint.title)
+    title = strip_controls(session.blueprint.title)
     if session.report is not None:
         console.say(f'The time of your unfinished exam "{title}" ran out while it was closed, '
                     "so it was submitted with the answers you had given.")
@@ -413,7 +396,7 @@ def _offer_resume(console: Console, session: ExamSession) -> int | None:
     answered = len(session.items) - len(session.unanswered)
     console.say(
         f'You have an unfinished exam: "{title}", {answered} of {len(session.items)} answered, '
-        f"{len(session.flagged)} flagged, {_clock_text(session.remaining())} left "
+        f"{len(session.flagged)} flagged, {clock_text(session.remaining())} left "
         "(the clock keeps running while it is closed)."
     )
     choice = console.confirm("Resume it? (n submits it now, as it stands)", default=True)
@@ -436,12 +419,12 @@ def _run_exam(console: Console, session: ExamSession, resumed: bool = False) -> 
     blueprint = session.blueprint
     total = len(session.items)
     if resumed:
-        console.say(f"Resuming {_clean(blueprint.title)} at question {session.position + 1}.")
+        console.say(f"Resuming {strip_controls(blueprint.title)} at question {session.position + 1}.")
     else:
         moves = ("free: any order, flag questions to review them" if blueprint.navigation == "free"
                  else "sequential: forward only, no going back")
         console.say(
-            f"{_clean(blueprint.title)}: {total} questions, {blueprint.time_limit_minutes} "
+            f"{strip_controls(blueprint.title)}: {total} questions, {blueprint.time_limit_minutes} "
             f"minutes, pass mark {blueprint.pass_mark:g}%. Navigation {moves}. Every answer is "
             "saved as you give it; feedback comes at the end. Type ? for help."
         )
@@ -562,7 +545,7 @@ def _go(session: ExamSession, index: int) -> _Move:
 
 
 def _show_exam_item(console: Console, session: ExamSession, index: int | None) -> None:
-    left = _clock_text(session.remaining())
+    left = clock_text(session.remaining())
     if index is None:
         console.say(f"\nEnd of the exam, {left} left.")
         console.say(_overview(session))
@@ -574,7 +557,7 @@ def _show_exam_item(console: Console, session: ExamSession, index: int | None) -
     console.say(f"\nQuestion {index + 1} of {len(session.items)}, {left} left{flag}")
     console.say(render_question(item.presented))
     if item.response is not None:
-        console.say(f"Your answer: {_clean(format_input(item.presented, item.response))}")
+        console.say(f"Your answer: {strip_controls(format_input(item.presented, item.response))}")
     console.say(answer_hint(item.presented))
 
 
@@ -611,10 +594,10 @@ def _finish(console: Console, session: ExamSession, message: str) -> int:
 def _print_report(console: Console, report: ExamReport) -> None:
     verdict = "PASSED" if report.passed else "NOT PASSED"
     console.say(
-        f"\n{_clean(report.title)}: {report.right:g} of {report.scored_total} points "
+        f"\n{strip_controls(report.title)}: {report.right:g} of {report.scored_total} points "
         f"({report.score_percent:.1f}%). Pass mark {report.pass_mark:g}%: {verdict}."
     )
-    console.say(f"Time used: {_clock_text(report.time_used)} of {_clock_text(report.time_limit)}.")
+    console.say(f"Time used: {clock_text(report.time_used)} of {clock_text(report.time_limit)}.")
     if report.by_topic:
         console.say("\nBy topic:")
         console.say(_topic_table(report.by_topic))

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from trainer.commands import error
+from trainer.commands import error, format_table
 
 if TYPE_CHECKING:
     from trainer.core.registry import SopClass
@@ -96,15 +96,11 @@ def _describe(args: argparse.Namespace) -> str:
 
 def render_table(classes: list[SopClass]) -> str:
     """Aligned plain-text columns UID, NAME, MODALITY, CATEGORY; '-' where a value is absent."""
-    header = ("UID", "NAME", "MODALITY", "CATEGORY")
     rows = [
         (sop.uid, _clip(sop.name or "(unnamed)"), sop.modality or "-", sop.category or "-")
         for sop in classes
     ]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
-             for row in [header, *rows]]
-    return "\n".join(lines)
+    return format_table(("UID", "NAME", "MODALITY", "CATEGORY"), rows)
 
 
 def _clip(name: str) -> str:

@@ -9,28 +9,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
 
-from trainer.commands import error
+from trainer.commands import DEFAULT_SEED, SEED_NOTE, error, format_table, positive_int
 from trainer.core.studies import PROCEDURES, CountPolicy
-
-DEFAULT_SEED = 1
-SEED_NOTE = (
-    f"--seed N picks what is generated; without it the seed is {DEFAULT_SEED}, so two runs "
-    "print the same thing, byte for byte, on any machine."
-)
-
-
-def positive_int(text: str) -> int:
-    """An argparse type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
 
 def add_parser(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
@@ -208,13 +189,3 @@ def run_import(args: argparse.Namespace) -> int:
             where = strip_controls(str(skip.path.relative_to(root)))
             print(f"  {where}: {skip.kind}: {skip.reason}")
     return 0
-
-
-def format_table(columns: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "") -> str:
-    """Plain-text columns, two spaces apart, with a rule under the header."""
-    widths = [max(len(str(row[i])) for row in [columns, *rows]) for i in range(len(columns))]
-    rule = ["-" * width for width in widths]
-    return "\n".join(
-        (indent + "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths))).rstrip()
-        for row in [columns, rule, *rows]
-    )

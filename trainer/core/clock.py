@@ -32,3 +32,11 @@ class FakeClock:
     def advance(self, seconds: float) -> None:
         self._now += timedelta(seconds=seconds)
 
+
+def clock_text(span: timedelta) -> str:
+    """A countdown as shown: "14:59", or "1:02:03" from an hour up. Seconds round down, so it
+    never shows more time than is left."""
+    seconds = int(span.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes:02}:{seconds:02}"

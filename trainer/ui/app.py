@@ -164,11 +164,15 @@ class PacsTrainerApp(App[int]):
 
         self.push_screen(ExamPickerScreen())
 
+    def quiz_seed(self) -> int:
+        """--seed when given (reproducible forms), else a fresh one for each quiz."""
+        return self.seed if self.seed is not None else random.randrange(1, 1_000_000)
+
     def start_exam(self, blueprint: Blueprint) -> None:
         from trainer.core.exam import ExamSession, ShortDraw
         from trainer.ui.screens.exam import ExamScreen
 
-        seed = self.seed if self.seed is not None else random.randrange(1, 1_000_000)
+        seed = self.quiz_seed()
         try:
             session = ExamSession.start(
                 self.store, blueprint, self.question_pool(seed), seed=seed, clock=self.clock
@@ -192,7 +196,7 @@ class PacsTrainerApp(App[int]):
                 self.store, self.blueprints, self.question_pool(attempt.seed), clock=self.clock
             )
         except FormUnavailable as exc:
-            from trainer.ui.screens.exam import Confirm
+            from trainer.ui.screens.confirm import Confirm
 
             attempt_id = exc.attempt_id  # `exc` is unbound once the except block ends
 

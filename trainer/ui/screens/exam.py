@@ -15,7 +15,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import (
-    Button,
     DataTable,
     Header,
     Label,
@@ -25,44 +24,15 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from trainer.core.clock import clock_text
 from trainer.core.exam import ExamReport, ExamSession, ReviewItem
-from trainer.core.questions import correct_response, format_answer
+from trainer.core.questions import format_answer
 from trainer.core.sanitize import strip_controls
+from trainer.ui.screens.confirm import Confirm
 from trainer.ui.widgets.bank_problems import BankProblems
+from trainer.ui.widgets.answer_summary import answer_summary
 from trainer.ui.widgets.key_footer import KeyFooter
 from trainer.ui.widgets.question_view import QuestionView
-
-
-def clock_text(left: timedelta) -> str:
-    seconds = int(left.total_seconds())
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes:02}:{seconds:02}"
-
-
-class Confirm(ModalScreen[bool]):
-    """A yes/no question; the details say what the choice means."""
-
-    BINDINGS = [
-        Binding("escape,n", "dismiss(False)", "No", id="confirm.no"),
-        Binding("y", "dismiss(True)", "Yes", id="confirm.yes"),
-    ]
-
-    def __init__(self, title: str, details: str, yes: str = "Yes", no: str = "No") -> None:
-        super().__init__()
-        self.title_text, self.details, self.yes, self.no = title, details, yes, no
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Label(self.title_text, id="dialog-title")
-            yield Static(Text(self.details), id="dialog-body")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.yes} (y)", id="yes", variant="primary")
-                yield Button(f"{self.no} (n)", id="no")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(event.button.id == "yes")
 
 
 class ExamPickerScreen(Screen[None]):
@@ -407,11 +377,7 @@ class ReviewItemScreen(ModalScreen[None]):
             title = f"Question {self.number}" + (" (pilot, not scored)" if item.pilot else "")
             yield Label(title, id="dialog-title")
             yield Markdown(q.prompt)
-            answers = Text()
-            answers.append("Your answer:    ", style="bold")
-            answers.append(strip_controls(format_answer(q, item.response)) + "\n")
-            answers.append("Correct answer: ", style="bold")
-            answers.append(strip_controls(format_answer(q, correct_response(q))))
+            answers = answer_summary(q, item.response)
             yield Static(answers)
             yield Markdown(q.explanation)
             yield Static(Text("Reference: " + strip_controls("; ".join(q.references)), style="dim"))

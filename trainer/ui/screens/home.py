@@ -63,7 +63,7 @@ class HomeScreen(Screen[None]):
         attempt = self.app.store.unfinished_attempt()
         if attempt is None:
             return
-        from trainer.ui.screens.exam import Confirm
+        from trainer.ui.screens.confirm import Confirm
 
         left = attempt.deadline - self.app.clock.now()
         when = (

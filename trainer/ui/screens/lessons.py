@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -206,7 +205,7 @@ class ReaderScreen(Screen[None]):
 
     def action_quiz(self) -> None:
         """A practice round on this lesson's topics and the questions anchored to it."""
-        seed = self.app.seed if self.app.seed is not None else random.randrange(1, 100_000)
+        seed = self.app.quiz_seed()
         self.app.start_practice(count=10, seed=seed, lesson=self.lesson)
 
     def follow_link(self, href: str) -> None:

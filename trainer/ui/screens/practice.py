@@ -6,7 +6,6 @@ session grades and stores every answer the moment it is given.
 
 from __future__ import annotations
 
-import random
 from datetime import datetime
 
 from rich.text import Text
@@ -27,10 +26,11 @@ from textual.widgets import (
 )
 
 from trainer.core.practice import PracticeSession
-from trainer.core.questions import Question, correct_response, format_answer
+from trainer.core.questions import Question
 from trainer.core.sanitize import strip_controls
 from trainer.core.topics import TOPICS
 from trainer.ui.widgets.bank_problems import BankProblems
+from trainer.ui.widgets.answer_summary import answer_summary
 from trainer.ui.widgets.key_footer import KeyFooter
 from trainer.ui.widgets.question_view import QuestionView
 
@@ -51,7 +51,7 @@ class PracticeSetupScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        seed = self.app.seed if self.app.seed is not None else random.randrange(1, 100_000)
+        seed = self.app.quiz_seed()
         yield Header()
         yield BankProblems()
         with VerticalScroll(id="setup"):
@@ -246,11 +246,7 @@ class FeedbackView(VerticalScroll):
         yield Static(verdict, id="verdict")
         yield Static(id="feedback-schedule")
         yield Markdown(q.prompt, id="feedback-prompt")
-        answers = Text()
-        answers.append("Your answer:    ", style="bold")
-        answers.append(strip_controls(format_answer(q, self.response)) + "\n")
-        answers.append("Correct answer: ", style="bold")
-        answers.append(strip_controls(format_answer(q, correct_response(q))))
+        answers = answer_summary(q, self.response)
         yield Static(answers, id="feedback-answers")
         yield Markdown(q.explanation, id="feedback-explanation")
         where = Text("Reference: ", style="bold")

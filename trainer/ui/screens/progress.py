@@ -7,7 +7,6 @@ The figures come from `trainer.core.progress.dashboard` (aggregated in SQL) and
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
 
 from rich.text import Text
@@ -224,7 +223,7 @@ class ProgressScreen(Screen[None]):
     def _practise(self, topic: str | None) -> None:
         if topic is None:
             return
-        seed = self.app.seed if self.app.seed is not None else random.randrange(1, 1_000_000)
+        seed = self.app.quiz_seed()
         self.app.start_practice(count=PRACTICE_COUNT, seed=seed, topics=[topic])
 
     def action_explain(self) -> None:

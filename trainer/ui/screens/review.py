@@ -45,7 +45,7 @@ _TYPE_NAMES = {
 
 def sync_cards(app: PacsTrainerApp) -> None:
     """Give a card to every answer from before review cards existed (after an upgrade or an
-    import); the banks, loaded by the home screen by now, are only needed if there are any."""
+    import). The banks are loaded only if there are any (loading them takes a moment)."""
     backfill(app.store, lambda: app.banks.questions)
 
 
@@ -119,7 +119,7 @@ class ReviewScreen(Screen[None]):
         from trainer.ui.screens.practice import PracticeScreen
 
         app = self.app
-        seed = app.seed if app.seed is not None else random.randrange(1, 1_000_000)
+        seed = app.quiz_seed()
         queue = review_queue(app.store, app.question_pool(seed), app.clock.now())
         if queue.missing:
             app.notify(f"{queue.missing} due card(s) belong to questions no longer in the "

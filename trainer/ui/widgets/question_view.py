@@ -127,9 +127,7 @@ class QuestionView(VerticalScroll):
     }
     """
 
-    class AnswerChanged(Message):
-        """The answer changed; `response` is None while it is incomplete."""
-
+    class _Answer(Message):
         def __init__(self, view: QuestionView, response: object | None) -> None:
             super().__init__()
             self.view = view
@@ -139,17 +137,11 @@ class QuestionView(VerticalScroll):
         def control(self) -> QuestionView:
             return self.view
 
-    class AnswerSubmitted(Message):
+    class AnswerChanged(_Answer):
+        """The answer changed; `response` is None while it is incomplete."""
+
+    class AnswerSubmitted(_Answer):
         """The learner submitted a complete answer (enter)."""
-
-        def __init__(self, view: QuestionView, response: object) -> None:
-            super().__init__()
-            self.view = view
-            self.response = response
-
-        @property
-        def control(self) -> QuestionView:
-            return self.view
 
     def __init__(
         self,

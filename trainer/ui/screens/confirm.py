@@ -1,0 +1,35 @@
+"""A yes/no dialog: starting and submitting exams, resuming one left open."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+
+class Confirm(ModalScreen[bool]):
+    """A yes/no question; the details say what the choice means."""
+
+    BINDINGS = [
+        Binding("escape,n", "dismiss(False)", "No", id="confirm.no"),
+        Binding("y", "dismiss(True)", "Yes", id="confirm.yes"),
+    ]
+
+    def __init__(self, title: str, details: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.title_text, self.details, self.yes, self.no = title, details, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.title_text, id="dialog-title")
+            yield Static(Text(self.details), id="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.yes} (y)", id="yes", variant="primary")
+                yield Button(f"{self.no} (n)", id="no")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
