@@ -179,7 +179,7 @@ def test_missing_field_is_reported(tmp_path: Path) -> None:
         ("id: alpha", "id: beta", 2, "does not match the file name"),
         ("id: alpha", "id: Alpha Lesson", 2, "must be lowercase words"),
         ("minutes: 10", "minutes: 10\nauthor: me", 9, "unknown field 'author'"),
-        ("minutes: 10", "minutes: 10\nminutes: 12", 9, "duplicate key 'minutes'"),
+        ("minutes: 10", "minutes: 10\nminutes: 12", 9, 'duplicate key "minutes" (first on line 8)'),
     ],
 )
 def test_invalid_fields_point_at_their_key(

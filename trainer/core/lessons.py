@@ -12,11 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
-
 from trainer.core.topics import TOPICS
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from trainer.core.yaml_source import YamlError, parse
 
 LINK_SCHEME = "lesson:"
 OVERVIEW = "Overview"
@@ -137,9 +134,8 @@ def parse_lesson(path: Path) -> Lesson:
     if end is None:
         raise fail(1, "front matter is not closed by a '---' line")
 
-    # Front matter line i (0-based) is file line i + 2.
-    meta, key_lines = _read_front_matter("\n".join(lines[1:end]), fail)
-    file_lines = {key: line + 2 for key, line in key_lines.items()}
+    # A blank first line stands for the opening '---', so YAML's lines are the file's lines.
+    meta, file_lines = _read_front_matter("\n" + "\n".join(lines[1:end]), fail)
     values = _check_fields(meta, file_lines, path, fail)
     pages = _split_pages(lines, end + 1, fail)
     return Lesson(**values, path=path, pages=pages, field_lines=file_lines)
@@ -172,31 +168,17 @@ def load_lessons(folder: Path) -> LessonCatalog:
 
 
 def _read_front_matter(source: str, fail: _Fail) -> tuple[dict[str, Any], dict[str, int]]:
-    """Safe-load the front matter; return its mapping and each key's 0-based line."""
-    loader = _Loader(source)
+    """Safe-load the front matter (the banks' loader: duplicate keys are errors, dates and
+    yes/no stay text); return its mapping and each key's line."""
     try:
-        node = loader.get_single_node()
-        if node is None or not isinstance(node, yaml.MappingNode):
-            line = node.start_mark.line if node is not None else 0
-            raise fail(line + 2, "front matter must be a mapping of fields (key: value)")
-        key_lines: dict[str, int] = {}
-        for key_node, _ in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise fail(key_node.start_mark.line + 2, "field names must be plain words")
-            key = key_node.value
-            if key in key_lines:
-                raise fail(key_node.start_mark.line + 2, f"duplicate key {key!r}")
-            key_lines[key] = key_node.start_mark.line
-        meta = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark is not None else 1
-        raise fail(line, f"front matter is not valid YAML: {exc.problem or exc}") from None
-    except yaml.YAMLError as exc:
-        raise fail(1, f"front matter is not valid YAML: {exc}") from None
-    finally:
-        loader.dispose()
-    return meta, key_lines
+        document = parse(source)
+    except YamlError as exc:
+        problem = exc.problems[0]
+        raise fail(problem.line or 1, f"front matter is not valid YAML: {problem.message}")
+    if not isinstance(document.data, dict):
+        line = document.locate(())[0]
+        raise fail(line, "front matter must be a mapping of fields (key: value)")
+    return document.data, {key: document.locate((key,), key=True)[0] for key in document.data}
 
 
 def _check_fields(
