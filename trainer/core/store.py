@@ -529,6 +529,15 @@ class Store:
         rows = self._db.execute(f"SELECT {_ATTEMPT_COLUMNS} FROM exam_attempts ORDER BY id")
         return [_attempt(row) for row in rows]
 
+    def last_graded_attempts(self, count: int) -> list[ExamAttempt]:
+        """The latest graded attempts, newest first: the home screen shows a few of them."""
+        rows = self._db.execute(
+            f"SELECT {_ATTEMPT_COLUMNS} FROM exam_attempts WHERE score IS NOT NULL "
+            "ORDER BY id DESC LIMIT ?",
+            (count,),
+        )
+        return [_attempt(row) for row in rows]
+
     def set_exam_response(self, attempt_id: int, position: int, response: Any) -> None:
         """Store (or, with None, clear) the answer at a position of the form."""
         stored = None if response is None else json.dumps(response)

@@ -45,13 +45,13 @@ class HomeScreen(Screen[None]):
 
     def _show_recent_exams(self) -> None:
         """The last graded attempts, so progress is visible at a glance."""
-        graded = [a for a in self.app.store.attempts() if a.score is not None][-3:]
+        graded = self.app.store.last_graded_attempts(3)
         recent = self.query_one("#recent", Static)
         recent.display = bool(graded)
         if not graded:
             return
         text = Text("Recent exams  ", style="bold")
-        for attempt in reversed(graded):
+        for attempt in graded:
             title = attempt.form.get("blueprint", {}).get("title", attempt.blueprint)
             text.append(f"\n  {attempt.submitted_at:%Y-%m-%d}  {title}  {attempt.score:.0f}% ")
             text.append("pass" if attempt.passed else "fail",
