@@ -138,9 +138,11 @@ class PracticeScreen(Screen[None]):
 
     def _status(self) -> None:
         session = self.session
-        text = Text(f"{self.practice_title}  ", style="bold")
+        # Place and score first: a long lesson title is what gets cut at 80 columns.
+        text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"Question {min(session.index + 1, session.total)} of {session.total}")
-        text.append(f"   Score {session.right}/{session.answered}")
+        text.append(f"   Score {session.right}/{session.answered}   ")
+        text.append(self.practice_title, style="bold")
         self.query_one("#practice-status", Static).update(text)
 
     async def show_question(self) -> None:
