@@ -23,6 +23,8 @@ class KeyFooter(Static):
     }
     """
 
+    _shown: Text | None = None
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self._bindings_changed(self.screen)
@@ -45,4 +47,6 @@ class KeyFooter(Static):
             text.append(f"{binding.description} ", style=style)
         if palette is not None:
             text.append(f"  {self.app.get_key_display(palette)} palette", style="dim")
-        self.update(text)
+        if text != self._shown:
+            self._shown = text
+            self.update(text, layout=False)  # one line, docked: new keys never move anything
