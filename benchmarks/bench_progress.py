@@ -6,9 +6,11 @@ on a plain sqlite3 connection, no model, no screen.
 
 - figures: everything the screen shows, computed (SQL aggregates, FSRS retrievability of every
   card, readiness for an exam): target 3x the bare counts.
-- open: from opening the progress screen until it is laid out, widgets included. Any screen
-  with a header and a footer costs Textual about 100 ms here before a single figure, so this
-  one is held to the absolute ceiling; its ratio is reported, not targeted.
+- open: from asking for the progress screen until it is drawn with its figures: they are
+  counted on a worker thread first, then the screen comes forward already filled in. Target
+  3x the bare counts and 300 ms.
+- first open in a session: the same, when the screen's widgets are built (once per session;
+  later visits reuse them). Held to the 300 ms ceiling; its ratio is reported.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from harness import Figure, median_seconds
+from textual.screen import Screen
 
 from trainer.core.blueprints import load_blueprints
 from trainer.core.clock import FakeClock
@@ -33,11 +36,13 @@ from trainer.core.review import auto_rating, readiness, rebuild
 from trainer.core.store import STORE_FILE, CardInfo, ReviewEntry, Store
 from trainer.core.topics import TOPICS
 from trainer.ui.app import make_app
+from trainer.ui.screens.progress import ProgressScreen
 
 ANSWERS = 100_000
 CARDS = 5_000
 EXAMS = 200
-REPEAT = 5
+REPEAT = 11
+FIRST_OPENS = 5  # sessions started to time the first open in each
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
 
@@ -102,21 +107,30 @@ def bare_counts(path: Path) -> None:
     db.close()
 
 
-async def open_times(folder: Path) -> list[float]:
+async def open_times(folder: Path, opens: int) -> list[float]:
+    """Seconds from asking for the progress screen until it is drawn with its figures, for
+    each of `opens` visits in one session (back to the home screen in between)."""
     app = make_app(data_dir=folder, clock=FakeClock(NOW), seed=1)
     samples = []
     async with app.run_test(size=(80, 24)) as pilot:
         _ = app.lessons, app.blueprints, app.banks  # loaded at start-up, not on opening
-        for _ in range(REPEAT + 1):
+        painted = asyncio.Event()
+
+        def shown(screen: Screen) -> None:  # the screen comes to the front once counted
+            if isinstance(screen, ProgressScreen):
+                app.call_after_refresh(painted.set)  # laid out and drawn, figures included
+
+        app.screen_change_signal.subscribe(app, shown, immediate=True)
+        for _ in range(opens):
+            painted.clear()
             start = time.perf_counter()
             app.open_section("progress")
-            painted = asyncio.Event()
-            app.call_after_refresh(painted.set)  # the screen has been laid out and drawn
             await painted.wait()
             samples.append(time.perf_counter() - start)
+            await app.workers.wait_for_complete()
             app.pop_screen()
             await pilot.pause()
-    return samples[1:]  # the first open is a warm-up, as in median_seconds
+    return samples
 
 
 def figures() -> list[Figure]:
@@ -126,16 +140,19 @@ def figures() -> list[Figure]:
     exam = load_blueprints(question_bank_dir() / "exams").get("sop-certification")
 
     def compute() -> None:
-        readiness(exam, dashboard(store, NOW, ["dicom-basics"]).memories)
+        readiness(exam, dashboard(store, NOW, ["dicom-basics"]).recall)
 
     computed = median_seconds(compute, repeat=REPEAT)
-    opened = statistics.median(asyncio.run(open_times(folder)))
+    opened = statistics.median(asyncio.run(open_times(folder, REPEAT + 1))[1:])  # 1st: warm-up
+    first = statistics.median(asyncio.run(open_times(folder, 1))[0] for _ in range(FIRST_OPENS))
     baseline = median_seconds(lambda: bare_counts(folder / STORE_FILE), repeat=REPEAT)
     size = f"{ANSWERS:,} answers, {CARDS:,} cards"
     return [
         Figure(f"progress figures ({size}) vs bare SQL counts", computed * 1000,
                baseline * 1000, "ms", target_ratio=3.0, limit=300),
         Figure(f"open progress screen ({size}) vs bare SQL counts", opened * 1000,
+               baseline * 1000, "ms", target_ratio=3.0, limit=300),
+        Figure("  first open in a session (builds the widgets)", first * 1000,
                baseline * 1000, "ms", limit=300),
     ]
 

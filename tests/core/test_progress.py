@@ -58,7 +58,7 @@ def test_dashboard_after_a_practice_round(tmp_path, clock, pool):
     practise(store, clock, uids + dimse, [True] * 4 + [False, False, False, True])
     figures = dashboard(store, clock.now(), LESSONS, UTC_DAY)
     assert figures.lessons_completed == 1
-    assert figures.answers == 8 and len(figures.memories) == 8
+    assert figures.answers == 8 and figures.cards == 8
     assert figures.studied == timedelta(seconds=8 * 30)
     assert figures.streak == 1
     topics = {t.topic: t for t in figures.topics}

@@ -8,6 +8,7 @@ import random
 from datetime import timedelta
 
 import pytest
+from fsrs import Card
 
 from trainer.cli import main
 from trainer.core.banks import load_banks
@@ -18,10 +19,12 @@ from trainer.core.pool import question_pool
 from trainer.core.practice import PracticeSession
 from trainer.core.questions import correct_response
 from trainer.core.review import (
-    CardMemory,
+    RECALL_HORIZON,
+    SCHEDULER,
+    Recall,
     Rating,
     auto_rating,
-    memories,
+    recall,
     readiness,
     rebuild,
     review_queue,
@@ -180,11 +183,34 @@ def test_status_counts_due_now_today_and_all(tmp_path, clock, pool):
     assert figures.new_today == 3 and figures.new_left == 7
 
 
+@pytest.mark.parametrize(
+    "after", [timedelta(days=9), timedelta(days=9, milliseconds=-1), timedelta(days=3, hours=13)]
+)
+def test_recall_by_kind_sums_what_fsrs_says_of_each_card(tmp_path, clock, pool, after):
+    store = Store.in_dir(tmp_path, clock)
+    answer_round(store, clock, pool[:12], [i % 3 != 0 for i in range(12)])
+    later = clock.now() + after  # whole days since each review, just under, and between
+    kinds = recall(store, later)
+    assert sum(kind.cards for kind in kinds) == 12
+    horizon = later + RECALL_HORIZON
+    for kind in kinds:
+        cards = [c.state for c in store.cards()
+                 if (c.info.question_type, c.info.topics) == (kind.type, kind.topics)
+                 and c.info.question_id.startswith(f"{kind.bank}/")]
+        assert len(cards) == kind.cards
+        assert kind.retrievability == pytest.approx(sum(
+            SCHEDULER.get_card_retrievability(
+                Card(card_id=0, stability=c.stability, last_review=c.last_review, due=horizon),
+                horizon)
+            for c in cards
+        ))
+
+
 def test_readiness_rises_with_retrievability():
     exam = blueprint()
 
-    def cards(recall):
-        return [CardMemory(f"uids/q{i}", "single_choice", ("uids",), recall) for i in range(8)]
+    def cards(chance):
+        return [Recall("single_choice", "uids", ("uids",), 8, 8 * chance)]
 
     low, high = readiness(exam, cards(0.3)), readiness(exam, cards(0.9))
     assert high.expected > low.expected
@@ -195,8 +221,8 @@ def test_readiness_rises_with_retrievability():
 
 def test_readiness_is_less_certain_with_fewer_cards_and_knows_nothing_without():
     exam = blueprint()
-    few = [CardMemory("uids/a", "single_choice", ("uids",), 0.8)]
-    many = [CardMemory(f"uids/q{i}", "single_choice", ("uids",), 0.8) for i in range(40)]
+    few = [Recall("single_choice", "uids", ("uids",), 1, 0.8)]
+    many = [Recall("single_choice", "uids", ("uids",), 40, 40 * 0.8)]
     assert readiness(exam, many).high - readiness(exam, many).low < (
         readiness(exam, few).high - readiness(exam, few).low
     )
@@ -209,11 +235,11 @@ def test_readiness_names_the_topic_with_the_most_points_at_stake():
         "id": "bp", "title": "BP", "questions": 20, "time_limit_minutes": 10, "pass_mark": 70,
         "draws": [{"topics": ["uids"], "count": 10}, {"topics": ["dimse"], "count": 10}],
     })
-    cards = [CardMemory(f"x/u{i}", "single_choice", ("uids",), 0.95) for i in range(10)]
-    cards += [CardMemory(f"x/d{i}", "single_choice", ("dimse",), 0.4) for i in range(10)]
+    cards = [Recall("single_choice", "x", ("uids",), 10, 10 * 0.95),
+             Recall("single_choice", "x", ("dimse",), 10, 10 * 0.4)]
     assert readiness(exam, cards).study_next == "dimse"
     # Cards off the blueprint's topics do not count.
-    off = [CardMemory("x/o", "single_choice", ("conformance",), 1.0)]
+    off = [Recall("single_choice", "x", ("conformance",), 1, 1.0)]
     assert readiness(exam, cards + off).cards_used == 20
 
 
@@ -222,8 +248,8 @@ def test_readiness_falls_as_time_passes_through_the_store(tmp_path, clock, pool)
     uids = [q for q in pool if "uids" in q.topics][:6]
     answer_round(store, clock, uids, [True] * 6)
     exam = blueprint()
-    soon = readiness(exam, memories(store.card_recall(), clock.now()))
-    later = readiness(exam, memories(store.card_recall(), clock.now() + timedelta(days=60)))
+    soon = readiness(exam, recall(store, clock.now()))
+    later = readiness(exam, recall(store, clock.now() + timedelta(days=60)))
     assert soon.expected > later.expected
 
 

@@ -7,7 +7,7 @@ import random
 import time
 
 import pytest
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from trainer.core.blueprints import load_blueprints
 from trainer.core.exam import ExamSession
@@ -18,7 +18,10 @@ from trainer.core.review import Rating
 from trainer.ui.app import make_app
 from trainer.ui.screens.home import HomeScreen
 from trainer.ui.screens.practice import FeedbackView, PracticeScreen
-from trainer.ui.screens.progress import ProgressScreen, ReadinessHelp
+import trainer.ui.screens.progress as progress_screen
+from trainer.core.store import Store, StoreError
+from trainer.ui.screens.lessons import LessonListScreen
+from trainer.ui.screens.progress import FIGURES_WAIT, ProgressScreen, ReadinessHelp
 from trainer.ui.screens.review import ReviewScreen
 from trainer.ui.widgets.question_view import QuestionView
 
@@ -43,6 +46,15 @@ async def submit(pilot, screen, response):
 
 def text_of(screen, selector) -> str:
     return str(screen.query_one(selector, Static).render())
+
+
+async def open_progress(app, pilot):
+    """Open the dashboard and wait for its count (on a worker) to bring it forward."""
+    app.open_section("progress")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    assert isinstance(app.screen, ProgressScreen)
+    return app.screen
 
 
 async def test_practice_then_next_day_review_in_fsrs_order(tmp_path, clock):
@@ -143,17 +155,13 @@ async def test_progress_screen_shows_the_round_and_practises_a_topic(tmp_path, c
     app = make_app(data_dir=tmp_path, clock=clock, seed=5)
     async with app.run_test(size=(80, 24)) as pilot:
         populate(app, clock)
-        app.open_section("progress")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ProgressScreen)
+        screen = await open_progress(app, pilot)
         summary = text_of(screen, "#progress-summary")
         assert "Lessons 2/8" in summary and "Streak 4 days" in summary
         assert f"Answers {app.store.answer_count()}" in summary
         assert "2 taken" in text_of(screen, "#progress-exams")
         assert "Expected" in text_of(screen, "#readiness-text")
-        table = screen.query_one(DataTable)
-        weakest = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        weakest = screen.query_one("#mastery", OptionList).highlighted_option.id
         assert weakest == screen.figures.topics[0].topic
         await pilot.press("question_mark")
         await pilot.pause()
@@ -165,6 +173,12 @@ async def test_progress_screen_shows_the_round_and_practises_a_topic(tmp_path, c
         practice = app.screen
         assert isinstance(practice, PracticeScreen)
         assert all(weakest in q.topics for q in practice.session.questions)
+        app.open_section("progress")  # from the command palette, while practising
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ProgressScreen) and app.screen is not screen
+        await pilot.press("escape")
+        assert app.screen is practice
         await pilot.press("escape")  # nothing answered: straight back to the dashboard
         await pilot.pause()
         assert app.screen is screen
@@ -173,20 +187,98 @@ async def test_progress_screen_shows_the_round_and_practises_a_topic(tmp_path, c
 def test_progress_snapshot(snap_compare, tmp_path, clock):
     app = make_app(data_dir=tmp_path, clock=clock, seed=1)
 
-    async def open_progress(pilot):
+    async def populated(pilot):
         populate(app, clock)
-        app.open_section("progress")
-        await pilot.pause()
+        await open_progress(app, pilot)
 
-    assert snap_compare(app, terminal_size=(80, 24), run_before=open_progress)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=populated)
 
 
 async def test_readiness_exam_is_chosen_with_a_key(tmp_path, clock):
     app = make_app(data_dir=tmp_path, clock=clock, seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_section("progress")
-        await pilot.pause()
+        await open_progress(app, pilot)
         titles = [b.title for b in app.blueprints.blueprints]
         assert f"Readiness for {titles[0]}" in text_of(app.screen, "#readiness-text")
         await pilot.press("e")
         assert f"Readiness for {titles[1]}" in text_of(app.screen, "#readiness-text")
+
+
+def slow_count(monkeypatch, seconds):
+    """The dashboard's count takes this long (it runs on a worker thread)."""
+    count = progress_screen.dashboard
+
+    def slow(*args, **kwargs):
+        time.sleep(seconds)
+        return count(*args, **kwargs)
+
+    monkeypatch.setattr(progress_screen, "dashboard", slow)
+
+
+async def test_a_slow_count_shows_the_screen_counting_then_the_figures(
+    tmp_path, clock, monkeypatch
+):
+    slow_count(monkeypatch, FIGURES_WAIT + 0.5)
+    app = make_app(data_dir=tmp_path, clock=clock, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        populate(app, clock)
+        app.open_section("progress")
+        await pilot.pause()
+        assert not isinstance(app.screen, ProgressScreen)  # counting, not yet in front
+        await pilot.pause(FIGURES_WAIT + 0.1)
+        screen = app.screen
+        assert isinstance(screen, ProgressScreen)
+        assert "Counting your answers" in text_of(screen, "#progress-summary")
+        await pilot.press("p")  # nothing to practise yet: no harm done
+        assert app.screen is screen
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert f"Answers {app.store.answer_count()}" in text_of(screen, "#progress-summary")
+        assert screen.query_one("#mastery", OptionList).option_count > 0
+
+
+async def test_a_store_that_cannot_be_read_is_reported_on_the_screen(
+    tmp_path, clock, monkeypatch
+):
+    def unreadable(self):
+        raise StoreError("the progress store is damaged (file is not a database)")
+
+    app = make_app(data_dir=tmp_path, clock=clock, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        monkeypatch.setattr(Store, "reopen", unreadable)
+        screen = await open_progress(app, pilot)
+        summary = text_of(screen, "#progress-summary")
+        assert "could not be read" in summary and "not a database" in summary
+        assert screen.query_one("#mastery", OptionList).option_count == 0
+        await pilot.press("p", "n", "e")  # nothing to act on: no harm done
+        assert app.screen is screen
+
+
+async def test_opening_again_counts_afresh_on_the_same_screen(tmp_path, clock):
+    app = make_app(data_dir=tmp_path, clock=clock, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        populate(app, clock)
+        first = await open_progress(app, pilot)
+        before = app.store.answer_count()
+        assert f"Answers {before}" in text_of(first, "#progress-summary")
+        await pilot.press("escape")
+        session = PracticeSession(app.question_pool(1)[:3], random.Random(1), clock, app.store)
+        for _ in range(3):
+            session.answer(None, 20)
+            session.advance()
+        again = await open_progress(app, pilot)
+        assert again is first
+        assert f"Answers {before + 3}" in text_of(again, "#progress-summary")
+
+
+async def test_a_count_that_ends_after_the_learner_went_elsewhere_stays_behind(
+    tmp_path, clock, monkeypatch
+):
+    slow_count(monkeypatch, FIGURES_WAIT / 2)
+    app = make_app(data_dir=tmp_path, clock=clock, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_section("progress")
+        app.open_section("lessons")  # before the count is done
+        await app.workers.wait_for_complete()
+        await pilot.pause(FIGURES_WAIT + 0.1)
+        assert isinstance(app.screen, LessonListScreen)

@@ -33,7 +33,7 @@ from pydantic import (
     ValidationError,
 )
 
-from trainer.core.review import CardMemory, local_day, memories, rebuild
+from trainer.core.review import Recall, local_day, rebuild, recall
 from trainer.core.store import ExamScore, Store
 from trainer.core.topics import TOPICS, topic_title
 
@@ -79,7 +79,11 @@ class Dashboard:
     due_now: int
     exams: list[ExamScore]
     topics: list[TopicMastery]  # weakest first; topics not started last, in curriculum order
-    memories: list[CardMemory]  # for readiness
+    recall: list[Recall]  # for readiness
+
+    @property
+    def cards(self) -> int:
+        return sum(kind.cards for kind in self.recall)
 
     @property
     def weakest(self) -> list[TopicMastery]:
@@ -91,21 +95,22 @@ def dashboard(
 ) -> Dashboard:
     """Every figure of the progress screen, as of `now`; lessons count if among `lesson_ids`
     (the ones that ship today)."""
-    cards = memories(store.card_recall(), now)
+    kinds = recall(store, now)
     day_start, _ = local_day(now, utc_offset)
     due_now, _, _ = store.card_counts(now, now)
+    studied, this_week = store.study_seconds(day_start - timedelta(days=6))
     return Dashboard(
         lessons_completed=sum(
             p.completed and p.lesson_id in lesson_ids for p in store.lesson_progress().values()
         ),
-        studied=timedelta(seconds=store.study_seconds()),
-        studied_this_week=timedelta(seconds=store.study_seconds(day_start - timedelta(days=6))),
+        studied=timedelta(seconds=studied),
+        studied_this_week=timedelta(seconds=this_week),
         streak=streak(store, day_start),
         answers=store.answer_count(),
         due_now=due_now,
         exams=store.exam_scores(),
-        topics=topic_mastery(store.topic_answer_stats(now - timedelta(days=RECENT_DAYS)), cards),
-        memories=cards,
+        topics=topic_mastery(store.topic_answer_stats(now - timedelta(days=RECENT_DAYS)), kinds),
+        recall=kinds,
     )
 
 
@@ -122,19 +127,20 @@ def streak(store: Store, day_start: datetime) -> int:
 
 
 def topic_mastery(
-    stats: dict[str, tuple[int, int]], cards: Iterable[CardMemory]
+    stats: dict[str, tuple[int, int]], kinds: Iterable[Recall]
 ) -> list[TopicMastery]:
-    recalls: dict[str, list[float]] = {}
-    for card in cards:
-        for topic in card.topics:
-            recalls.setdefault(topic, []).append(card.retrievability)
+    recalls: dict[str, tuple[int, float]] = {}
+    for kind in kinds:
+        for topic in kind.topics:
+            cards, total = recalls.get(topic, (0, 0.0))
+            recalls[topic] = (cards + kind.cards, total + kind.retrievability)
     order = {topic: index for index, topic in enumerate(TOPICS)}
     found = [
         TopicMastery(
             topic,
             *stats.get(topic, (0, 0)),
-            len(recalls.get(topic, ())),
-            sum(recalls[topic]) / len(recalls[topic]) if recalls.get(topic) else None,
+            recalls.get(topic, (0, 0.0))[0],
+            recalls[topic][1] / recalls[topic][0] if topic in recalls else None,
         )
         for topic in sorted(
             {*TOPICS, *stats, *recalls}, key=lambda t: (order.get(t, len(order)), t)

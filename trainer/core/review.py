@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from fsrs import Card, Rating, Scheduler
 
-from trainer.core.store import CardInfo, CardRecall, CardState, ReviewEntry, Store
+from trainer.core.store import CardInfo, CardState, ReviewEntry, Store
 from trainer.core.topics import TOPICS
 
 if TYPE_CHECKING:
@@ -231,35 +231,49 @@ def backfill(store: Store, questions: Callable[[], Iterable[Question]]) -> int:
 
 
 @dataclass(frozen=True)
-class CardMemory:
-    """A card as readiness sees it: what it is about and FSRS's chance of recalling it now.
+class Recall:
+    """The cards of one kind, and how well they are recalled a RECALL_HORIZON from now.
 
-    Shaped like a question (`type`, `topics`, `bank`) so blueprint draws can match it."""
+    A kind is what blueprint draws can tell apart: type, bank and topics, so it is shaped like
+    a question for `Draw.matches`. Readiness and mastery need only sums and counts, so
+    thousands of cards come down to a few hundred kinds."""
 
-    question_id: str
     type: str
+    bank: str
     topics: tuple[str, ...]
-    retrievability: float
-
-    @property
-    def bank(self) -> str:
-        return self.question_id.partition("/")[0] if "/" in self.question_id else ""
+    cards: int
+    retrievability: float  # summed over the cards
 
 
-def memories(cards: Iterable[CardRecall], now: datetime) -> list[CardMemory]:
-    """Each card with its retrievability a RECALL_HORIZON from now."""
-    when = now + RECALL_HORIZON
+_DECAY = -SCHEDULER.parameters[20]  # FSRS-6's forgetting curve, as the scheduler defines it
+_FACTOR = 0.9 ** (1 / _DECAY) - 1
+
+
+def retrievability(stability: float | None, elapsed_days: int | None) -> float:
+    """`Scheduler.get_card_retrievability` from the two numbers it reads, without making an
+    fsrs Card for each of thousands of cards; a test holds the two equal."""
+    if stability is None or elapsed_days is None:
+        return 0.0
+    return (1 + _FACTOR * max(0, elapsed_days) / stability) ** _DECAY
+
+
+def recall(store: Store, now: datetime) -> list[Recall]:
+    """Each card's FSRS retrievability a RECALL_HORIZON from now, summed by kind."""
+    sums: dict[tuple[str, str, str], list[float]] = {}
+    for question_type, bank, topics, stability, elapsed_days in store.card_recall(
+        now + RECALL_HORIZON
+    ):
+        kind = (question_type, bank, topics)
+        chance = retrievability(stability, elapsed_days)
+        found = sums.get(kind)
+        if found is None:
+            sums[kind] = [1, chance]
+        else:
+            found[0] += 1
+            found[1] += chance
     return [
-        CardMemory(
-            card.question_id,
-            card.question_type,
-            card.topics,
-            SCHEDULER.get_card_retrievability(
-                Card(card_id=0, stability=card.stability, last_review=card.last_review, due=when),
-                when,
-            ),
-        )
-        for card in cards
+        Recall(kind, bank, tuple(topics.split()), int(count), total)
+        for (kind, bank, topics), (count, total) in sums.items()
     ]
 
 
@@ -272,10 +286,13 @@ class Belief:
     cards: int
 
     @classmethod
-    def of(cls, chances: Sequence[float]) -> Belief:
-        n = len(chances)
-        mean = (1 + sum(chances)) / (2 + n)
-        return cls(mean, mean * (1 - mean) / (3 + n), n)
+    def of(cls, kinds: Iterable[Recall]) -> Belief:
+        n = total = 0.0
+        for kind in kinds:
+            n += kind.cards
+            total += kind.retrievability
+        mean = (1 + total) / (2 + n)
+        return cls(mean, mean * (1 - mean) / (3 + n), int(n))
 
 
 @dataclass(frozen=True)
@@ -290,7 +307,7 @@ class Readiness:
     cards_used: int
 
 
-def readiness(blueprint: Blueprint, cards: Sequence[CardMemory]) -> Readiness:
+def readiness(blueprint: Blueprint, kinds: Sequence[Recall]) -> Readiness:
     """The expected exam score and its uncertainty from card retrievability.
 
     Each draw's chance of a right answer is a Beta belief over the retrievability of the cards
@@ -298,25 +315,19 @@ def readiness(blueprint: Blueprint, cards: Sequence[CardMemory]) -> Readiness:
     The variance of the score is the beta-binomial one: the draw of questions plus what we do
     not know. Study next: the topic with the most points at stake (its share of the exam times
     the chance of losing them)."""
-    # Cards of one type, bank and topics fit the same draws: match each kind once.
-    kinds: dict[tuple[str, str, tuple[str, ...]], tuple[CardMemory, list[float]]] = {}
-    for card in cards:
-        kinds.setdefault((card.type, card.bank, card.topics), (card, []))[1].append(
-            card.retrievability
-        )
     total = blueprint.questions
     expected = variance = 0.0
-    used: set[tuple[str, str, tuple[str, ...]]] = set()
+    used: set[int] = set()
     topic_share: dict[str, float] = {}
     for draw, count in zip(blueprint.draws, blueprint.draw_counts()):
         if not count:
             continue
         fitting = [
-            kind for kind, (sample, _) in kinds.items()
-            if blueprint.allows(sample) and draw.matches(sample)  # type: ignore[arg-type]
+            index for index, kind in enumerate(kinds)
+            if blueprint.allows(kind) and draw.matches(kind)  # type: ignore[arg-type]
         ]
         used.update(fitting)
-        belief = Belief.of([r for kind in fitting for r in kinds[kind][1]])
+        belief = Belief.of(kinds[index] for index in fitting)
         weight = count / total
         expected += weight * belief.mean
         variance += weight**2 * (
@@ -330,14 +341,10 @@ def readiness(blueprint: Blueprint, cards: Sequence[CardMemory]) -> Readiness:
         pass_chance = 0.5 * math.erfc((pass_mark - expected) / math.sqrt(2 * variance))
     else:
         pass_chance = float(expected >= pass_mark)
-    recalls: dict[str, list[float]] = {}
-    for (_, _, topics), (_, chances) in kinds.items():
-        for topic in topics:
-            recalls.setdefault(topic, []).extend(chances)
     order = list(TOPICS)
 
     def at_stake(topic: str) -> tuple[float, int]:
-        belief = Belief.of(recalls.get(topic, []))
+        belief = Belief.of(kind for kind in kinds if topic in kind.topics)
         rank = order.index(topic) if topic in order else len(order)
         return (topic_share[topic] * (1 - belief.mean), -rank)
 
@@ -349,7 +356,7 @@ def readiness(blueprint: Blueprint, cards: Sequence[CardMemory]) -> Readiness:
         blueprint.pass_mark,
         pass_chance,
         max(topic_share, key=at_stake, default=None),
-        sum(len(kinds[kind][1]) for kind in used),
+        sum(kinds[index].cards for index in used),
     )
 
 

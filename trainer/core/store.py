@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from trainer.core.clock import Clock, SystemClock
 
@@ -209,16 +209,6 @@ class StoredCard:
     created_at: datetime  # its first review
 
 
-class CardRecall(NamedTuple):
-    """What FSRS needs to tell how well a card is recalled, with what the card is about."""
-
-    question_id: str
-    question_type: str
-    topics: tuple[str, ...]
-    stability: float | None
-    last_review: datetime | None
-
-
 @dataclass(frozen=True)
 class ReviewEntry:
     """One review log: the rating a card got at an instant (one review per card per instant)."""
@@ -318,6 +308,11 @@ class Store:
     @classmethod
     def in_dir(cls, folder: Path, clock: Clock | None = None) -> Store:
         return cls(folder / STORE_FILE, clock)
+
+    def reopen(self) -> Store:
+        """Another connection to the same file, for another thread (sqlite3 ties a connection
+        to the thread that made it; WAL lets it read while this one writes)."""
+        return Store(self.path, self.clock)
 
     def close(self) -> None:
         self._db.close()
@@ -639,15 +634,20 @@ class Store:
     def cards(self) -> list[StoredCard]:
         return [_card(row) for row in self._db.execute(f"SELECT {_CARD_COLUMNS} FROM cards")]
 
-    def card_recall(self) -> list[CardRecall]:
-        """Every card, lean: a dashboard asks this of thousands of cards at once."""
-        return [
-            CardRecall(q, kind, tuple(topics.split()), stability,
-                       datetime.fromisoformat(last) if last else None)
-            for q, kind, topics, stability, last in self._db.execute(
-                "SELECT question_id, question_type, topics, stability, last_review FROM cards"
-            )
-        ]
+    def card_recall(self, at: datetime) -> Iterator[tuple[str, str, str, float | None, int | None]]:
+        """What FSRS needs to tell how well each card is recalled at `at`, with what the card
+        is about, as plain rows (a dashboard asks this of thousands of cards at once): question
+        type, bank (the question id before "/", or ""), topics as stored (space-separated),
+        stability, and whole days since the last review.
+
+        Those days are counted in SQL from the milliseconds between the two times, floored as
+        fsrs floors a timedelta (the two differ only within a millisecond of a whole day)."""
+        return self._db.execute(
+            "SELECT question_type, substr(question_id, 1, instr(question_id, '/') - 1), topics, "
+            "stability, CAST(round((julianday(?) - julianday(last_review)) * 86400000) AS "
+            "INTEGER) / 86400000 FROM cards",
+            (at.isoformat(),),
+        )
 
     def reviews(self, question_id: str) -> list[ReviewEntry]:
         """A card's review logs, oldest first."""
@@ -811,18 +811,22 @@ class Store:
         )
         return {topic: (count, right) for topic, count, right in rows}
 
-    def study_seconds(self, since: datetime | None = None) -> float:
-        """Time spent answering practice and review questions plus time used in exams."""
-        start = since.isoformat() if since else ""
-        answering = self._db.execute(
-            "SELECT coalesce(sum(seconds), 0) FROM answers WHERE answered_at >= ?", (start,)
-        ).fetchone()[0]
-        exams = self._db.execute(
-            "SELECT coalesce(sum(julianday(min(submitted_at, deadline)) - "
-            "julianday(started_at)), 0) FROM exam_attempts WHERE score IS NOT NULL AND submitted_at >= ?",
-            (start,),
-        ).fetchone()[0]
-        return answering + round(max(0.0, exams) * 86400, 3)  # julianday: days as floats
+    def study_seconds(self, recent: datetime) -> tuple[float, float]:
+        """Time spent, in all and since `recent`: answering practice and review questions plus
+        time used in exams. One pass over the answers for both."""
+        since = recent.isoformat()
+        answering, answering_recently = self._db.execute(
+            "SELECT coalesce(sum(seconds), 0), coalesce(sum(seconds) FILTER "
+            "(WHERE answered_at >= ?), 0) FROM answers", (since,)
+        ).fetchone()
+        exams, exams_recently = self._db.execute(
+            "SELECT coalesce(sum(spent), 0), coalesce(sum(spent) FILTER (WHERE submitted_at >= ?), 0) "
+            "FROM (SELECT julianday(min(submitted_at, deadline)) - julianday(started_at) AS spent, "
+            "submitted_at FROM exam_attempts WHERE score IS NOT NULL)", (since,)
+        ).fetchone()
+        # julianday: days as floats
+        return (answering + round(max(0.0, exams) * 86400, 3),
+                answering_recently + round(max(0.0, exams_recently) * 86400, 3))
 
     def answered_between(self, start: datetime, end: datetime) -> bool:
         return self._db.execute(

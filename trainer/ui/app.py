@@ -88,7 +88,7 @@ class PacsTrainerApp(App[int]):
             "review": lambda: self._push("review", "ReviewScreen"),
             "sop-reference": lambda: self._push("sop_reference", "SopReferenceScreen"),
             "study-lists": self.open_study_list,
-            "progress": lambda: self._push("progress", "ProgressScreen"),
+            "progress": self.open_progress,
         }[section_id]()
 
     def open_study_list(self) -> None:
@@ -99,6 +99,18 @@ class PacsTrainerApp(App[int]):
         seed = self.seed if self.seed is not None else 1
         title = f"Study list, seed {seed} (synthetic)"
         self.push_screen(StudyBrowserScreen(generate_studies(seed, 10), title))
+
+    def open_progress(self) -> None:
+        """The dashboard is kept between visits (building its widgets is most of the cost of
+        opening it); each visit counts the figures afresh."""
+        from trainer.ui.screens.progress import ProgressScreen
+
+        if not self.is_screen_installed("progress"):
+            self.install_screen(ProgressScreen(), "progress")
+        screen = self.get_screen("progress", ProgressScreen)
+        if screen in self.screen_stack:  # open already, under the screen in use (the palette)
+            screen = ProgressScreen()  # another, dropped when the learner leaves it
+        screen.open()
 
     def _push(self, module: str, screen: str) -> None:
         """Push a screen imported on first use, so start-up loads only the home screen."""

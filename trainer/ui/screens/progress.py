@@ -2,30 +2,47 @@
 by topic, weakest first, each a key away from practising it.
 
 The figures come from `trainer.core.progress.dashboard` (aggregated in SQL) and
-`trainer.core.review.readiness`; this screen only draws them.
+`trainer.core.review.readiness`; this screen only draws them. Each visit counts them afresh on
+a worker thread, with a connection of its own (sqlite3 ties a connection to its thread), so a
+long history never freezes the keyboard; the screen comes forward with them already drawn.
+The screen is kept between visits: building its widgets costs more than drawing new figures.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import groupby
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Header, Markdown, Static
+from textual.timer import Timer
+from textual.widgets import Header, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from trainer.core.progress import Dashboard, TopicMastery, dashboard
 from trainer.core.review import READINESS_EXPLAINED, Readiness, readiness
-from trainer.core.store import ExamScore
+from trainer.core.store import ExamScore, StoreError
 from trainer.core.topics import topic_title
 from trainer.ui.screens.review import sync_cards
 from trainer.ui.widgets.key_footer import KeyFooter
 
+if TYPE_CHECKING:
+    from trainer.core.blueprints import Blueprint
+    from trainer.ui.app import PacsTrainerApp
+
 BLOCKS = " ▁▂▃▄▅▆▇█"
 CHART_ROWS = 4
 PRACTICE_COUNT = 10
+# (heading, width) of the mastery list's columns
+TOPIC_COLUMNS = (("Topic, weakest first", 30), ("Mastery", 15), ("30 days", 9), ("Memory", 6),
+                 ("Cards", 5))
+FIGURES_WAIT = 0.25  # seconds; a longer count shows "Counting…" until it is done
 
 
 def score_chart(scores: list[ExamScore], width: int, rows: int = CHART_ROWS) -> Text:
@@ -36,11 +53,13 @@ def score_chart(scores: list[ExamScore], width: int, rows: int = CHART_ROWS) -> 
     for row in reversed(range(rows)):
         label = "100%│" if row == rows - 1 else "  0%│" if row == 0 else "    │"
         line = Text(label, style="dim")
-        for score in shown:
-            eighths = round(score.score / 100 * rows * 8) - row * 8
-            block = BLOCKS[max(0, min(8, eighths))]
-            line.append(block, style="green" if score.passed else "red")
-            line.append(" ")
+        # A span per run of passed or failed exams, not per bar: fewer spans draw faster.
+        for passed, run in groupby(shown, key=lambda score: score.passed):
+            bars = "".join(
+                BLOCKS[max(0, min(8, round(score.score / 100 * rows * 8) - row * 8))] + " "
+                for score in run
+            )
+            line.append(bars, style="green" if passed else "red")
         lines.append(line)
     return Text("\n").join(lines)
 
@@ -57,6 +76,34 @@ def _percent(value: float | None) -> str:
 def _bar(value: float, width: int = 10) -> str:
     eighths = round(value * width * 8)
     return ("█" * (eighths // 8) + (BLOCKS[eighths % 8] if eighths % 8 else "")).ljust(width)
+
+
+def _cell(text: str | Text, width: int, right: bool = False) -> Text:
+    cell = Text(text) if isinstance(text, str) else text.copy()
+    if right:
+        cell.pad_left(width - cell.cell_len)
+    cell.truncate(width, overflow="ellipsis", pad=True)
+    return cell
+
+
+def topic_row(topic: TopicMastery) -> Text:
+    """One line of the mastery list, in the columns of TOPIC_COLUMNS."""
+    mastery = topic.mastery
+    if mastery is None:
+        bar = Text("not started", style="dim")
+    else:
+        bar = Text(f"{_bar(mastery)} {_percent(mastery):>4}", style="red" if topic.weak else "green")
+    right = f"{topic.right}/{topic.answers}" if topic.answers else "—"
+    cells = (topic.title, bar, right, _percent(topic.memory), str(topic.cards))
+    return Text(" ").join(
+        _cell(cell, width, right=index > 1) for index, (cell, (_, width)) in
+        enumerate(zip(cells, TOPIC_COLUMNS))
+    )
+
+
+TOPIC_HEADINGS = Text(" ").join(
+    _cell(label, width, right=index > 1) for index, (label, width) in enumerate(TOPIC_COLUMNS)
+)
 
 
 class ReadinessHelp(ModalScreen[None]):
@@ -85,49 +132,101 @@ class ProgressScreen(Screen[None]):
         self.figures: Dashboard | None = None
         self.estimate: Readiness | None = None
         self.blueprint_id: str | None = None
-        self._resumed = False
+        self.problem: str | None = None  # why the figures could not be counted
+        self._opened_from: Screen | None = None  # set while `open` waits for the figures
+        self._front: Timer | None = None
+        self._resume_counted = False  # the coming resume has its count, done or under way
 
     @property
     def study_next(self) -> str | None:
         return self.estimate.study_next if self.estimate else None
 
-    def compose(self) -> ComposeResult:
+    def open(self) -> None:
+        """Count first, then come to the front: the figures are drawn in the same paint as the
+        screen. A count that takes longer than FIGURES_WAIT shows "Counting…" meanwhile."""
         blueprints = self.app.blueprints.blueprints
-        self.blueprint_id = blueprints[0].id if blueprints else None
-        sync_cards(self.app)
-        self._measure()  # before the footer first asks which keys apply
+        if self.blueprint_id is None and blueprints:
+            self.blueprint_id = blueprints[0].id
+        self._opened_from = self.app.screen
+        self._count()
+        self._front = self.app.set_timer(FIGURES_WAIT, self._come_forward)
+
+    def _come_forward(self, counted: bool = False) -> None:
+        if self._front is not None:
+            self._front.stop()
+            self._front = None
+        opened_from, self._opened_from = self._opened_from, None
+        if opened_from is None or self.app.screen is not opened_from:
+            return  # already in front, or the learner has gone elsewhere meanwhile
+        if not counted:
+            self.figures = None
+            if self.is_mounted:
+                self._draw()
+        self._resume_counted = True
+        self.app.push_screen(self)
+
+    def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="progress-summary")
         yield Static(id="progress-exams")
         yield Static(id="readiness-text")
-        yield DataTable(id="mastery", cursor_type="row", zebra_stripes=True)
+        yield Static(TOPIC_HEADINGS, id="mastery-headings")
+        yield OptionList(id="mastery")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self._draw()
 
     def on_screen_resume(self) -> None:
-        if self._resumed:  # back from practising: the figures moved (mount drew the first)
-            self._measure()
-            self._draw()
-        self._resumed = True
+        if not self._resume_counted:
+            self._count()  # back from practising a topic: the figures moved
+        self._resume_counted = False
 
-    def _measure(self) -> None:
-        app = self.app
+    def _count(self) -> None:
+        # A screen not yet mounted finds its app here, not on the worker thread.
+        self._count_on_worker(self.app, self._blueprint())
+
+    @work(thread=True, exclusive=True)
+    def _count_on_worker(self, app: PacsTrainerApp, blueprint: Blueprint | None) -> None:
         lessons = [lesson.id for lesson in app.lessons.lessons]
-        self.figures = dashboard(app.store, app.clock.now(), lessons)
-        self._estimate()
+        try:
+            store = app.store.reopen()
+            try:
+                sync_cards(app, store)
+                figures = dashboard(store, app.clock.now(), lessons)
+            finally:
+                store.close()
+        except StoreError as exc:
+            figures, estimate, problem = None, None, str(exc)
+        else:
+            estimate = readiness(blueprint, figures.recall) if blueprint else None
+            problem = None
+        if not get_current_worker().is_cancelled:  # a newer count is under way
+            app.call_from_thread(self._counted, figures, estimate, problem)
 
-    def _estimate(self) -> None:
-        blueprint = self.app.blueprints.get(self.blueprint_id) if self.blueprint_id else None
+    def _counted(
+        self, figures: Dashboard | None, estimate: Readiness | None, problem: str | None = None
+    ) -> None:
+        self.figures, self.problem = figures, problem
+        self._set_estimate(estimate)
+        if self.is_mounted:
+            self._draw()
+        self._come_forward(counted=True)
+
+    def _blueprint(self) -> Blueprint | None:
+        return self.app.blueprints.get(self.blueprint_id) if self.blueprint_id else None
+
+    def _set_estimate(self, estimate: Readiness | None) -> None:
         had_next = self.study_next is not None
-        self.estimate = readiness(blueprint, self.figures.memories) if blueprint else None
+        self.estimate = estimate
         if self.is_mounted and had_next != (self.study_next is not None):
             self.refresh_bindings()  # "Practise next" shows only with a topic to practise
 
     def _draw(self) -> None:
         figures = self.figures
-        assert figures is not None
+        if figures is None:
+            self._draw_waiting()
+            return
         summary = Text()
         summary.append("Lessons ", style="bold")
         summary.append(f"{figures.lessons_completed}/{len(self.app.lessons.lessons)} done")
@@ -139,13 +238,24 @@ class ProgressScreen(Screen[None]):
         summary.append("Answers ", style="bold")
         summary.append(f"{figures.answers}")
         summary.append("   Cards ", style="bold")
-        summary.append(f"{len(figures.memories)}, {figures.due_now} due now")
+        summary.append(f"{figures.cards}, {figures.due_now} due now")
         summary.append("   Weak topics ", style="bold")
         summary.append(f"{len(figures.weakest)}")
         self.query_one("#progress-summary", Static).update(summary)
         self._show_exams(figures.exams)
         self._show_readiness()
         self._show_topics(figures.topics)
+
+    def _draw_waiting(self) -> None:
+        """Still counting, or the count failed: no figures, and nothing to act on."""
+        if self.problem:
+            line = Text(f"Your progress could not be read: {self.problem}", style="bold red")
+        else:
+            line = Text("Counting your answers…", style="dim")
+        self.query_one("#progress-summary", Static).update(line)
+        for selector in ("#progress-exams", "#readiness-text"):
+            self.query_one(selector, Static).update("")
+        self.query_one(OptionList).clear_options()
 
     def _show_exams(self, exams: list[ExamScore]) -> None:
         title = Text("Exam scores", style="bold")
@@ -178,39 +288,34 @@ class ProgressScreen(Screen[None]):
         text.update(line)
 
     def _show_topics(self, topics: list[TopicMastery]) -> None:
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear(columns=True)
-        table.add_column("Topic, weakest first", width=30)
-        table.add_columns("Mastery", "30 days", "Memory", "Cards")
-        for topic in topics:
-            mastery = topic.mastery
-            if mastery is None:
-                bar = Text("not started", style="dim")
-            else:
-                bar = Text(f"{_bar(mastery)} {_percent(mastery):>4}",
-                           style="red" if topic.weak else "green")
-            right = f"{topic.right}/{topic.answers}" if topic.answers else "—"
-            table.add_row(Text(topic.title, overflow="ellipsis", no_wrap=True), bar, right,
-                          _percent(topic.memory), str(topic.cards), key=topic.topic)
-        table.move_cursor(row=min(row, len(topics) - 1))
+        """Lines in place when the order of topics holds, else the list anew; the highlight
+        stays on the same line."""
+        listing = self.query_one(OptionList)
+        if [option.id for option in listing.options] == [topic.topic for topic in topics]:
+            for topic in topics:
+                listing.replace_option_prompt(topic.topic, topic_row(topic))
+            return
+        highlighted = listing.highlighted or 0
+        listing.set_options(Option(topic_row(topic), id=topic.topic) for topic in topics)
+        if topics:
+            listing.highlighted = min(highlighted, len(topics) - 1)
 
     def action_next_exam(self) -> None:
         """Readiness for the next exam blueprint, round the list."""
         ids = [blueprint.id for blueprint in self.app.blueprints.blueprints]
-        if len(ids) > 1:
+        if len(ids) > 1 and self.figures is not None:
             self.blueprint_id = ids[(ids.index(self.blueprint_id) + 1) % len(ids)]
-            self._estimate()
+            self._set_estimate(readiness(self._blueprint(), self.figures.recall))
             self._show_readiness()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self._practise(event.row_key.value)
+        self._practise(event.option_id)
 
     def action_practise(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            self._practise(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        option = self.query_one(OptionList).highlighted_option
+        if option is not None:
+            self._practise(option.id)
 
     def action_study_next(self) -> None:
         self._practise(self.study_next)

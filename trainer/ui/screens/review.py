@@ -30,6 +30,7 @@ from trainer.core.review import (
 from trainer.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
+    from trainer.core.store import Store
     from trainer.ui.app import PacsTrainerApp
 
 _TYPE_NAMES = {
@@ -43,10 +44,11 @@ _TYPE_NAMES = {
 }
 
 
-def sync_cards(app: PacsTrainerApp) -> None:
+def sync_cards(app: PacsTrainerApp, store: Store | None = None) -> None:
     """Give a card to every answer from before review cards existed (after an upgrade or an
-    import). The banks are loaded only if there are any (loading them takes a moment)."""
-    backfill(app.store, lambda: app.banks.questions)
+    import). The banks are loaded only if there are any (loading them takes a moment). `store`
+    is the app's unless a worker thread passes its own connection."""
+    backfill(store or app.store, lambda: app.banks.questions)
 
 
 def how_it_works() -> Text:
