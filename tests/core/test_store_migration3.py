@@ -53,7 +53,7 @@ def test_schema_2_moves_to_3_and_keeps_its_progress(tmp_path, clock):
     path = tmp_path / STORE_FILE
     make_v2_database(path)
     store = Store(path, clock)
-    assert store.schema_version == SCHEMA_VERSION == 3
+    assert store.schema_version == SCHEMA_VERSION
     assert [a.question_id for a in store.answers()][:1] == [KNOWN.full_id]
     assert store.answer_count() == 4
     [attempt] = store.attempts()

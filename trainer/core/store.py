@@ -113,8 +113,39 @@ MIGRATIONS: list[str] = [
         UNIQUE (card_id, reviewed_at)
     );
     """,
+    # 4: running totals of the answers (how many, seconds spent), kept by triggers, so the
+    # dashboard reads them at once however long the history.
+    """
+    CREATE TABLE answer_totals (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        answers INTEGER NOT NULL,
+        seconds REAL NOT NULL
+    );
+    INSERT INTO answer_totals SELECT 1, count(*), coalesce(sum(seconds), 0) FROM answers;
+    CREATE TRIGGER answer_totals_insert AFTER INSERT ON answers BEGIN
+        UPDATE answer_totals SET answers = answers + 1, seconds = seconds + NEW.seconds;
+    END;
+    CREATE TRIGGER answer_totals_delete AFTER DELETE ON answers BEGIN
+        UPDATE answer_totals SET answers = answers - 1, seconds = seconds - OLD.seconds;
+    END;
+    CREATE TRIGGER answer_totals_update AFTER UPDATE OF seconds ON answers BEGIN
+        UPDATE answer_totals SET seconds = seconds - OLD.seconds + NEW.seconds;
+    END;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a migration one by one (executescript would commit the migration's
+    transaction first); a trigger's body, semicolons and all, stays whole."""
+    statement = ""
+    for part in script.split(";"):
+        statement += part + ";"
+        if sqlite3.complete_statement(statement):
+            if statement.strip(" \n;"):
+                yield statement
+            statement = ""
 
 
 class StoreError(Exception):
@@ -352,9 +383,8 @@ class Store:
                     f"{_way_forward(self.path)}"
                 )
             for step in range(version, SCHEMA_VERSION):
-                for statement in MIGRATIONS[step].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                for statement in _statements(MIGRATIONS[step]):
+                    db.execute(statement)
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("COMMIT")
@@ -480,7 +510,7 @@ class Store:
         ]
 
     def answer_count(self) -> int:
-        return self._db.execute("SELECT count(*) FROM answers").fetchone()[0]
+        return self._db.execute("SELECT answers FROM answer_totals").fetchone()[0]
 
     def mistakes(self) -> list[str]:
         """Question ids whose latest answer was wrong, the most recent first."""
@@ -813,12 +843,12 @@ class Store:
 
     def study_seconds(self, recent: datetime) -> tuple[float, float]:
         """Time spent, in all and since `recent`: answering practice and review questions plus
-        time used in exams. One pass over the answers for both."""
+        time used in exams. The total is kept as answers come; only recent ones are summed."""
         since = recent.isoformat()
-        answering, answering_recently = self._db.execute(
-            "SELECT coalesce(sum(seconds), 0), coalesce(sum(seconds) FILTER "
-            "(WHERE answered_at >= ?), 0) FROM answers", (since,)
-        ).fetchone()
+        answering = self._db.execute("SELECT seconds FROM answer_totals").fetchone()[0]
+        answering_recently = self._db.execute(
+            "SELECT coalesce(sum(seconds), 0) FROM answers WHERE answered_at >= ?", (since,)
+        ).fetchone()[0]
         exams, exams_recently = self._db.execute(
             "SELECT coalesce(sum(spent), 0), coalesce(sum(spent) FILTER (WHERE submitted_at >= ?), 0) "
             "FROM (SELECT julianday(min(submitted_at, deadline)) - julianday(started_at) AS spent, "
