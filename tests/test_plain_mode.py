@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from trainer.cli import build_parser, main
-from trainer.commands.quiz import format_input, parse_response, plain, render_question
+from trainer.commands.plain_text import format_input, parse_response, render_question
+from trainer.commands.quiz import plain
 from trainer.core.banks import load_banks
 from trainer.core.blueprints import load_blueprints
 from trainer.core.exam import build_form

@@ -1,0 +1,257 @@
+"""Plain text for `quiz --plain`: a console that can time out while the learner thinks,
+questions written as text, and what the learner types read back as answers and commands.
+
+Text from banks is cleaned of control characters and escape sequences before it is written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import time
+from typing import IO, TYPE_CHECKING
+
+from trainer.commands import format_table
+from trainer.core.sanitize import strip_controls
+
+if TYPE_CHECKING:
+    from trainer.core.practice import TopicScore
+    from trainer.core.questions import Presented, Question
+
+_ALIASES = {"?": "help", "s": "skip", "f": "flag", "n": "next", "p": "prev"}
+_WORDS = {"help", "skip", "flag", "next", "prev", "previous", "list", "clear", "submit", "quit"}
+_GO = re.compile(r"(?:g|go)\s*(\d+)", re.IGNORECASE)
+_MATCH_PAIR = re.compile(r"(\d+)\s*[-:=.]?\s*([A-Za-z])")
+
+
+# --- input and output -------------------------------------------------------------------
+
+
+class Console:
+    """Lines in and out. Reading can time out (on POSIX pipes and terminals), so exam
+    warnings and the auto-submit happen on time while the learner thinks."""
+
+    def __init__(self, stdin: IO[str], stdout: IO[str]) -> None:
+        self.stdin, self.stdout = stdin, stdout
+        self._buffer = b""
+        self._eof = False
+        try:
+            fd: int | None = stdin.fileno() if os.name == "posix" else None
+        except (AttributeError, OSError, ValueError):
+            fd = None
+        self._fd = fd
+
+    def say(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def ask(self, prompt: str = "> ", timeout: float | None = None) -> str | None:
+        """One line without its newline; None at end of input; TimeoutError after `timeout`."""
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        if self._fd is None:
+            line = self.stdin.readline()
+            return line.rstrip("\r\n") if line else None
+        until = None if timeout is None else time.monotonic() + timeout
+        while b"\n" not in self._buffer and not self._eof:
+            if until is not None:
+                ready, _, _ = select.select([self._fd], [], [], max(0.0, until - time.monotonic()))
+                if not ready:
+                    self.say()
+                    raise TimeoutError
+            chunk = os.read(self._fd, 4096)
+            self._eof = not chunk
+            self._buffer += chunk
+        if not self._buffer:
+            return None
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line.decode("utf-8", "replace").rstrip("\r")
+
+    def confirm(self, question: str, default: bool) -> bool | None:
+        answer = self.ask(f"{question} [{'Y/n' if default else 'y/N'}] ")
+        if answer is None:
+            return None
+        return default if not answer.strip() else answer.strip().lower() in ("y", "yes")
+
+
+# --- questions as text ------------------------------------------------------------------
+
+
+def render_question(presented: Presented) -> str:
+    """The prompt, exhibit and options of a question, plain text."""
+    question = presented.question
+    lines = [strip_controls(question.prompt).rstrip()]
+    exhibit = question.exhibit
+    if exhibit is not None:
+        lines.append("")
+        if exhibit.title:
+            lines.append(strip_controls(exhibit.title))
+        if exhibit.kind == "table":
+            rows = [[strip_controls(cell) for cell in row] for row in exhibit.rows]
+            lines.append(format_table([strip_controls(c) for c in exhibit.columns], rows, "  "))
+        else:
+            lines.extend("  " + strip_controls(line) for line in exhibit.text.splitlines())
+    if presented.options:
+        lines.append("")
+        lines.extend(f"  {o.label}. {strip_controls(o.text)}" for o in presented.options)
+    if presented.lefts:
+        lines.append("")
+        lines.extend(f"  {n}. {strip_controls(left)}" for n, left in enumerate(presented.lefts, 1))
+        lines.append("  with")
+        lines.extend(f"  {_label(i)}. {strip_controls(right)}" for i, right in enumerate(presented.rights))
+    if presented.items:
+        lines.append("")
+        lines.extend(f"  {n}. {strip_controls(item)}" for n, item in enumerate(presented.items, 1))
+    return "\n".join(lines)
+
+
+def _label(index: int) -> str:
+    from trainer.core.questions import LETTERS
+
+    return LETTERS[index]
+
+
+def answer_hint(presented: Presented) -> str:
+    question = presented.question
+    last = _label(len(presented.options) - 1) if presented.options else ""
+    return {
+        "single_choice": f"Answer with one letter, A to {last}.",
+        "multiple_select": f"Select all that apply: letters A to {last}, e.g. A, C.",
+        "true_false": "Answer t (true) or f (false).",
+        "matching": f"Match each number to a letter, e.g. {_example_matching(presented)}.",
+        "ordering": f"Give the numbers in the right order, e.g. {_example_order(presented)}.",
+        "short_answer": "Type your answer.",
+        "numeric": "Type a number" + (f" ({question.unit})." if getattr(question, "unit", None) else "."),
+    }[question.type]
+
+
+def _example_matching(presented: Presented) -> str:
+    return " ".join(f"{n}{_label(n - 1)}" for n in range(1, min(3, len(presented.lefts)) + 1))
+
+
+def _example_order(presented: Presented) -> str:
+    return " ".join(str(n) for n in reversed(range(1, len(presented.items) + 1)))
+
+
+def parse_response(presented: Presented, text: str) -> object:
+    """What the learner typed -> a response for `grade`; ValueError with a hint if unreadable."""
+    question, text = presented.question, text.strip()
+    if not text:
+        raise ValueError(answer_hint(presented))
+    kind = question.type
+    if kind in ("single_choice", "multiple_select"):
+        keys = {o.label: o.key for o in presented.options}
+        letters = [t for t in re.split(r"[\s,;]+", text.upper()) if t]
+        if len(letters) == 1 and len(letters[0]) > 1 and kind == "multiple_select":
+            letters = list(letters[0])
+        if any(letter not in keys for letter in letters):
+            raise ValueError(answer_hint(presented))
+        if kind == "single_choice":
+            if len(letters) != 1:
+                raise ValueError(answer_hint(presented))
+            return keys[letters[0]]
+        return sorted({keys[letter] for letter in letters})
+    if kind == "true_false":
+        word = text.lower()
+        if word in ("t", "true"):
+            return True
+        if word in ("f", "false"):
+            return False
+        raise ValueError(answer_hint(presented))
+    if kind == "matching":
+        return _parse_matching(presented, text)
+    if kind == "ordering":
+        numbers = [t for t in re.split(r"[\s,;]+", text) if t]
+        count = len(presented.items)
+        if sorted(numbers) != sorted(str(n) for n in range(1, count + 1)):
+            raise ValueError(f"Use each number from 1 to {count} once. " + answer_hint(presented))
+        return [presented.items[int(n) - 1] for n in numbers]
+    if kind == "numeric":
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(answer_hint(presented)) from None
+        return int(value) if value.is_integer() and re.fullmatch(r"[-+]?\d+", text) else value
+    return text
+
+
+def _parse_matching(presented: Presented, text: str) -> dict[str, str]:
+    pairs = _MATCH_PAIR.findall(text)
+    if not pairs or _MATCH_PAIR.sub("", text).strip(" ,;"):
+        raise ValueError(answer_hint(presented))
+    rights = {_label(i): right for i, right in enumerate(presented.rights)}
+    chosen: dict[str, str] = {}
+    for number, letter in pairs:
+        index = int(number) - 1
+        if not 0 <= index < len(presented.lefts) or letter.upper() not in rights:
+            raise ValueError(answer_hint(presented))
+        left = presented.lefts[index]
+        if left in chosen:
+            raise ValueError(f"Number {number} is matched twice. " + answer_hint(presented))
+        chosen[left] = rights[letter.upper()]
+    return chosen
+
+
+def format_input(presented: Presented, response: object) -> str:
+    """A stored response as the learner would type it for this presentation: "B", "1C 2A"."""
+    kind = presented.question.type
+    if kind == "single_choice":
+        return next((o.label for o in presented.options if o.key == response), str(response))
+    if kind == "multiple_select":
+        picked = set(response) if isinstance(response, (list, tuple)) else set()
+        return ", ".join(o.label for o in presented.options if o.key in picked)
+    if kind == "true_false":
+        return "true" if response else "false"
+    if kind == "matching" and isinstance(response, dict):
+        return " ".join(
+            f"{n}{_label(presented.rights.index(response[left]))}"
+            for n, left in enumerate(presented.lefts, 1)
+            if response.get(left) in presented.rights
+        )
+    if kind == "ordering" and isinstance(response, (list, tuple)):
+        return " ".join(str(presented.items.index(item) + 1) for item in response)
+    return str(response)
+
+
+def _answer_letter(presented: Presented, word: str) -> bool:
+    """A one-letter command that is an answer to this question is taken as the answer."""
+    kind = presented.question.type
+    if kind in ("single_choice", "multiple_select"):
+        return word.upper() in {o.label for o in presented.options}
+    return kind == "true_false" and word.lower() in ("t", "f")
+
+
+def parse_command(presented: Presented | None, text: str) -> str | None:
+    """The command typed ("help", "go 3" ...) or None when the text is an answer."""
+    word = text.strip().lower()
+    if word in _WORDS:
+        return "prev" if word == "previous" else word
+    if _GO.fullmatch(word):
+        return "go " + _GO.fullmatch(word).group(1)  # type: ignore[union-attr]
+    if word in _ALIASES and (presented is None or not _answer_letter(presented, word)):
+        return _ALIASES[word]
+    return None
+
+
+def feedback_lines(question: Question, response: object) -> list[str]:
+    """The right answer, why, and where to read more."""
+    from trainer.core.questions import correct_response, format_answer
+
+    lines = [
+        f"Your answer: {strip_controls(format_answer(question, response))}",
+        f"Right answer: {strip_controls(format_answer(question, correct_response(question)))}",
+        f"Why: {strip_controls(question.explanation).strip()}",
+        f"See: {strip_controls('; '.join(question.references))}",
+    ]
+    if question.lesson is not None:
+        section = f", section {question.lesson.section}" if question.lesson.section else ""
+        lines.append(f"Study: lesson {question.lesson.id}{section}")
+    return lines
+
+
+def topic_table(scores: list[TopicScore]) -> str:
+    rows = [
+        [s.title, f"{s.right:g}/{s.total}", f"{s.percent:.0f}%"] for s in scores
+    ]
+    return format_table(["Topic", "Points", "Score"], rows, "  ")
