@@ -1,0 +1,48 @@
+"""Lesson progress: the page a learner is on, the furthest reached, completion."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from trainer.core.store.base import StoreBase
+from trainer.core.store.records import LessonProgress
+
+
+class LessonStore(StoreBase):
+    """Where the learner is in each lesson."""
+
+    def set_lesson_page(self, lesson_id: str, page: int) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO lesson_progress(lesson_id, last_page, furthest_page, updated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT(lesson_id) DO UPDATE SET "
+                "last_page = excluded.last_page, "
+                "furthest_page = max(furthest_page, excluded.last_page), "
+                "updated_at = excluded.updated_at",
+                (lesson_id, page, page, self._now()),
+            )
+
+    def mark_lesson_complete(self, lesson_id: str, complete: bool = True) -> None:
+        now = self._now()
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO lesson_progress(lesson_id, last_page, completed_at, updated_at) "
+                "VALUES (?, 0, ?, ?) ON CONFLICT(lesson_id) DO UPDATE SET "
+                "completed_at = excluded.completed_at, updated_at = excluded.updated_at",
+                (lesson_id, now if complete else None, now),
+            )
+
+    def lesson_progress(self) -> dict[str, LessonProgress]:
+        rows = self._db.execute(
+            "SELECT lesson_id, last_page, furthest_page, completed_at, updated_at "
+            "FROM lesson_progress"
+        )
+        return {
+            r[0]: LessonProgress(r[0], r[1], r[2], r[3] is not None, datetime.fromisoformat(r[4]))
+            for r in rows
+        }
+
+    def last_lesson(self) -> LessonProgress | None:
+        """The lesson read most recently: what Continue reopens."""
+        progress = self.lesson_progress().values()
+        return max(progress, key=lambda p: p.updated_at, default=None)

@@ -1,0 +1,123 @@
+"""What the store hands out: plain frozen records, times as aware datetimes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+class StoreError(Exception):
+    """The progress file cannot be used; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class LessonProgress:
+    lesson_id: str
+    last_page: int
+    furthest_page: int
+    completed: bool
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Answer:
+    question_id: str
+    given: Any
+    correct: bool
+    score: float
+    seconds: float
+    mode: str
+    session_id: str | None
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class ExamAttempt:
+    """One exam attempt: `form` is the JSON the exam module wrote; score is a percentage."""
+
+    id: int
+    blueprint: str
+    seed: int
+    form: Any
+    started_at: datetime
+    deadline: datetime
+    submitted_at: datetime | None
+    score: float | None
+    passed: bool | None
+    position: int
+
+    @property
+    def status(self) -> str:
+        """"in progress", "submitted", or "abandoned" (closed without a score)."""
+        if self.submitted_at is None:
+            return "in progress"
+        return "abandoned" if self.score is None else "submitted"
+
+
+@dataclass(frozen=True)
+class ExamItemState:
+    response: Any  # None: not answered
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class GradedAnswer:
+    """An exam answer as it goes into `answers` when the exam is submitted."""
+
+    question_id: str
+    given: Any
+    correct: bool
+    score: float
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    """What a card is about: the question it rebuilds, the type and the topics of that question."""
+
+    question_id: str
+    question_type: str
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CardState:
+    """A card's FSRS fields, as `fsrs.Card.to_dict()` names them; the store keeps, not reads, them."""
+
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+
+
+@dataclass(frozen=True)
+class StoredCard:
+    info: CardInfo
+    state: CardState
+    created_at: datetime  # its first review
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One review log: the rating a card got at an instant (one review per card per instant)."""
+
+    question_id: str
+    rating: int
+    reviewed_at: datetime
+    duration_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class ExamScore:
+    submitted_at: datetime
+    blueprint: str
+    title: str
+    score: float
+    passed: bool
+
+
+# A card's state from its reviews as (rating, reviewed_at), oldest first: the FSRS replay.
+Rebuild = Callable[[Sequence[tuple[int, datetime]]], CardState]
