@@ -159,3 +159,65 @@ def test_long_values_fold_over_a_few_lines():
     assert fold("a" * 10, 20) == ["a" * 10]
     assert fold("word " * 10, 12) == ["word word", "word word", "word word", "word word…"]
     assert all(len(line) <= 12 for line in fold("x" * 500, 12))
+
+
+async def _type_folder(pilot, app, text: str) -> None:
+    field = app.screen.query_one("#folder-path", Input)
+    field.value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_open_a_folder_from_the_study_list_and_read_its_files(tmp_path, clock):
+    study = _study("mr-knee")
+    export_studies([study], tmp_path / "pacs")
+    (tmp_path / "pacs" / "notes.txt").write_text("not DICOM")
+    app = make_app(data_dir=tmp_path / "data", clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app, StudyBrowserScreen(st.generate_studies(1, 3), "Seed 1"))
+        synthetic = app.screen
+        await pilot.press("o")
+        await pilot.pause()
+        await _type_folder(pilot, app, str(tmp_path / "nowhere"))
+        problem = str(app.screen.query_one("#folder-problem", Static).render())
+        assert "There is no" in problem and "nowhere" in problem  # said at once, still asking
+        await _type_folder(pilot, app, str(tmp_path / "pacs" / "notes.txt"))
+        assert "is a file" in str(app.screen.query_one("#folder-problem", Static).render())
+        await _type_folder(pilot, app, str(tmp_path / "pacs"))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        browser = app.screen
+        assert isinstance(browser, StudyBrowserScreen) and browser is not synthetic
+        [found] = browser.studies
+        assert found.study_instance_uid == study.study_instance_uid
+        assert str(list(browser.table.get_column("Imgs"))[0]) == str(
+            study.count(st.CountPolicy.PIXEL_DATA))
+        assert any("skipped 1 not DICOM" in n.message for n in app._notifications)
+        await pilot.press("enter", "enter", "enter")  # series, instances, a header from disk
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HeaderScreen) and isinstance(app.screen.source, Path)
+        assert _cells(app.screen)["Modality"] == "MR"
+        await pilot.press("escape", "escape", "escape", "escape")
+        assert app.screen is synthetic
+
+
+async def test_a_folder_without_dicom_files_is_said_and_nothing_opens(tmp_path, clock):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "readme.txt").write_text("hello")
+    app = make_app(data_dir=tmp_path / "data", clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app, StudyBrowserScreen(st.generate_studies(1, 3), "Seed 1"))
+        synthetic = app.screen
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("escape")  # cancelled: nothing read
+        assert app.screen is synthetic
+        await pilot.press("o")
+        await pilot.pause()
+        await _type_folder(pilot, app, str(tmp_path / "empty"))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is synthetic
+        assert any("No DICOM instances" in n.message for n in app._notifications)

@@ -9,9 +9,11 @@ would show. All text goes to the screen as rich Text, never as markup.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -21,10 +23,11 @@ from trainer.core.registry import load_registry
 from trainer.core.sanitize import strip_controls
 from trainer.core.studies import CountPolicy, Series, Study, display_date
 from trainer.ui.screens.header import HeaderScreen
+from trainer.ui.screens.open_folder import OpenFolder
 from trainer.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from trainer.core.dicom_import import ImportedInstance
+    from trainer.core.dicom_import import ImportedInstance, ImportResult
 
 Files = Mapping[Series, Sequence["ImportedInstance"]]
 POLICIES = tuple(CountPolicy)
@@ -66,7 +69,10 @@ class _ListScreen(Screen[None]):
 class StudyBrowserScreen(_ListScreen):
     """A study list; `files` maps each series of imported studies to its files on disk."""
 
-    BINDINGS = [Binding("c", "next_policy", "Count policy", id="studies.policy")]
+    BINDINGS = [
+        Binding("c", "next_policy", "Count policy", id="studies.policy"),
+        Binding("o", "open_folder", "Open a folder", id="studies.open-folder"),
+    ]
     COLUMNS = ("Name", "Acc#", "Description", "Mods", "Date", "Imgs")
 
     def __init__(self, studies: Sequence[Study], title: str, files: Files | None = None) -> None:
@@ -104,6 +110,31 @@ class StudyBrowserScreen(_ListScreen):
         event.stop()
         study = self.studies[int(str(event.row_key.value))]
         self.app.push_screen(SeriesScreen(study, self.files))
+
+    def action_open_folder(self) -> None:
+        self.app.push_screen(OpenFolder(), self._read_folder)
+
+    def _read_folder(self, folder: Path | None) -> None:
+        if folder is not None:
+            self.notify(f"Reading the DICOM headers in {strip_controls(str(folder), 200)}…",
+                        markup=False)
+            self._import(folder)
+
+    @work(thread=True, exclusive=True)
+    def _import(self, folder: Path) -> None:
+        from trainer.core.dicom_import import import_folder  # pydicom: only when asked for
+
+        self.app.call_from_thread(self._imported, import_folder(folder))
+
+    def _imported(self, result: ImportResult) -> None:
+        summary = strip_controls(result.summary(), 300)
+        if not result.studies:
+            self.notify(f"No DICOM instances in {strip_controls(str(result.root), 200)}: "
+                        f"{summary}.", severity="warning", markup=False)
+            return
+        self.notify(summary + ".", markup=False)
+        title = f"{result.root} (read from disk)"
+        self.app.push_screen(StudyBrowserScreen(result.studies, title, result.instances))
 
 
 class SeriesScreen(_ListScreen):

@@ -1,0 +1,54 @@
+"""Ask for a folder of DICOM files to browse: typed (a leading ~ is the home folder), checked
+before the dialog closes, so a mistyped path is said at once and nothing is read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from trainer.core.sanitize import strip_controls
+
+
+def folder_problem(path: Path) -> str | None:
+    """Why `path` cannot be browsed, or None."""
+    if not path.exists():
+        return f"There is no {path}."
+    if not path.is_dir():
+        return f"{path} is a file; give the folder that holds the DICOM files."
+    return None
+
+
+class OpenFolder(ModalScreen[Path | None]):
+    """A folder's path, or None when the learner cancels."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="open-folder.cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label("Open a folder of DICOM files", id="dialog-title")
+            yield Static(
+                Text("Every file below it is read, headers only; nothing is changed. "
+                     "Enter opens, Esc cancels."),
+                id="dialog-body",
+            )
+            yield Input(placeholder="/path/to/folder", id="folder-path")
+            yield Static(id="folder-problem")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        typed = event.value.strip()
+        if not typed:
+            return
+        path = Path(typed).expanduser()
+        problem = folder_problem(path)
+        if problem:
+            self.query_one("#folder-problem", Static).update(
+                Text(strip_controls(problem, 300), style="bold red"))
+            return
+        self.dismiss(path.resolve())
