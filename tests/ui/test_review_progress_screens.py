@@ -282,3 +282,20 @@ async def test_a_count_that_ends_after_the_learner_went_elsewhere_stays_behind(
         await app.workers.wait_for_complete()
         await pilot.pause(FIGURES_WAIT + 0.1)
         assert isinstance(app.screen, LessonListScreen)
+
+
+async def test_back_from_practising_the_figures_are_counted_again(tmp_path, clock):
+    app = make_app(data_dir=tmp_path, clock=clock, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_progress(app, pilot)
+        assert "Answers 0" in text_of(screen, "#progress-summary")
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen)
+        app.store.record_answer("uids/q1", "A", correct=True, score=1.0, seconds=30,
+                                mode="practice")  # as if answered elsewhere meanwhile
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is screen
+        assert "Answers 1" in text_of(screen, "#progress-summary")
