@@ -14,6 +14,7 @@ from trainer.core.dicom_import import import_folder
 from trainer.core.dicom_io import build_dataset, export_studies
 from trainer.ui.app import make_app
 from trainer.ui.screens.header import HeaderScreen, fold
+from trainer.ui.screens.open_folder import SkippedFiles
 from trainer.ui.screens.studies import InstancesScreen, SeriesScreen, StudyBrowserScreen
 
 SIZE = (80, 24)
@@ -176,6 +177,8 @@ async def test_open_a_folder_from_the_study_list_and_read_its_files(tmp_path, cl
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app, StudyBrowserScreen(st.generate_studies(1, 3), "Seed 1"))
         synthetic = app.screen
+        await pilot.press("s")  # a synthetic list skipped nothing: the key does nothing
+        assert app.screen is synthetic
         await pilot.press("o")
         await pilot.pause()
         await _type_folder(pilot, app, str(tmp_path / "nowhere"))
@@ -193,6 +196,13 @@ async def test_open_a_folder_from_the_study_list_and_read_its_files(tmp_path, cl
         assert str(list(browser.table.get_column("Imgs"))[0]) == str(
             study.count(st.CountPolicy.PIXEL_DATA))
         assert any("skipped 1 not DICOM" in n.message for n in app._notifications)
+        await pilot.press("s")  # which file, and why
+        await pilot.pause()
+        assert isinstance(app.screen, SkippedFiles)
+        listed = str(app.screen.query_one("#skipped-list", Static).render())
+        assert "not DICOM: notes.txt" in listed
+        await pilot.press("escape")
+        assert app.screen is browser
         await pilot.press("enter", "enter", "enter")  # series, instances, a header from disk
         await pilot.pause()
         await app.workers.wait_for_complete()

@@ -1,18 +1,24 @@
 """Ask for a folder of DICOM files to browse: typed (a leading ~ is the home folder), checked
-before the dialog closes, so a mistyped path is said at once and nothing is read."""
+before the dialog closes, so a mistyped path is said at once and nothing is read. And, once it
+is read, list the files that were skipped, each with its reason."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from trainer.core.sanitize import strip_controls
+
+if TYPE_CHECKING:
+    from trainer.core.dicom_import import Skipped
 
 
 def folder_problem(path: Path) -> str | None:
@@ -52,3 +58,30 @@ class OpenFolder(ModalScreen[Path | None]):
                 Text(strip_controls(problem, 300), style="bold red"))
             return
         self.dismiss(path.resolve())
+
+
+class SkippedFiles(ModalScreen[None]):
+    """The files of a folder that are not in its study list, and why, path by path."""
+
+    BINDINGS = [Binding("escape,s", "dismiss", "Close", id="skipped-files.close")]
+
+    def __init__(self, root: Path, skipped: Sequence[Skipped]) -> None:
+        super().__init__()
+        self.root, self.skipped = root, skipped
+
+    def compose(self) -> ComposeResult:
+        lines = Text()
+        for skip in self.skipped:
+            try:
+                where = skip.path.relative_to(self.root)
+            except ValueError:
+                where = skip.path
+            lines.append(f"{skip.kind}: ", style="bold")
+            lines.append(strip_controls(f"{where}: {skip.reason}", 400) + "\n")
+        with VerticalScroll(id="dialog"):
+            count = len(self.skipped)
+            yield Label(f"{count} file{'s' if count != 1 else ''} skipped", id="dialog-title")
+            yield Static(lines, id="skipped-list")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()

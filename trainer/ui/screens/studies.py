@@ -23,7 +23,7 @@ from trainer.core.registry import load_registry
 from trainer.core.sanitize import strip_controls
 from trainer.core.studies import CountPolicy, Series, Study, display_date
 from trainer.ui.screens.header import HeaderScreen
-from trainer.ui.screens.open_folder import OpenFolder
+from trainer.ui.screens.open_folder import OpenFolder, SkippedFiles
 from trainer.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -71,14 +71,23 @@ class StudyBrowserScreen(_ListScreen):
 
     BINDINGS = [
         Binding("c", "next_policy", "Count policy", id="studies.policy"),
-        Binding("o", "open_folder", "Open a folder", id="studies.open-folder"),
+        Binding("o", "open_folder", "Open folder", id="studies.open-folder"),
+        Binding("s", "show_skipped", "Skipped", id="studies.skipped"),
     ]
     COLUMNS = ("Name", "Acc#", "Description", "Mods", "Date", "Imgs")
 
-    def __init__(self, studies: Sequence[Study], title: str, files: Files | None = None) -> None:
+    def __init__(
+        self,
+        studies: Sequence[Study],
+        title: str,
+        files: Files | None = None,
+        read: ImportResult | None = None,
+    ) -> None:
+        """`read`: the folder these studies were read from, for the files it skipped."""
         super().__init__(title)
         self.studies = list(studies)
         self.files = files
+        self.read = read
         self.policy = CountPolicy.PIXEL_DATA
 
     def fill(self) -> None:
@@ -132,9 +141,20 @@ class StudyBrowserScreen(_ListScreen):
             self.notify(f"No DICOM instances in {strip_controls(str(result.root), 200)}: "
                         f"{summary}.", severity="warning", markup=False)
             return
+        if result.skipped:
+            summary += " (s lists them)"
         self.notify(summary + ".", markup=False)
         title = f"{result.root} (read from disk)"
-        self.app.push_screen(StudyBrowserScreen(result.studies, title, result.instances))
+        self.app.push_screen(StudyBrowserScreen(result.studies, title, result.instances, result))
+
+    def action_show_skipped(self) -> None:
+        if self.read is not None and self.read.skipped:
+            self.app.push_screen(SkippedFiles(self.read.root, self.read.skipped))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_skipped":  # shown only for a folder that had files to skip
+            return self.read is not None and bool(self.read.skipped)
+        return True
 
 
 class SeriesScreen(_ListScreen):
