@@ -92,7 +92,8 @@ def topic_row(topic: TopicMastery) -> Text:
     if mastery is None:
         bar = Text("not started", style="dim")
     else:
-        bar = Text(f"{_bar(mastery)} {_percent(mastery):>4}", style="red" if topic.weak else "green")
+        colour = "red" if topic.weak else "green"
+        bar = Text(f"{_bar(mastery)} {_percent(mastery):>4}", style=colour)
     right = f"{topic.right}/{topic.answers}" if topic.answers else "—"
     cells = (topic.title, bar, right, _percent(topic.memory), str(topic.cards))
     return Text(" ").join(
@@ -227,20 +228,17 @@ class ProgressScreen(Screen[None]):
         if figures is None:
             self._draw_waiting()
             return
-        summary = Text()
-        summary.append("Lessons ", style="bold")
-        summary.append(f"{figures.lessons_completed}/{len(self.app.lessons.lessons)} done")
-        summary.append("   Studied ", style="bold")
-        summary.append(f"{_duration(figures.studied)} ({_duration(figures.studied_this_week)} "
-                       "in the last 7 days)")
-        summary.append("   Streak ", style="bold")
-        summary.append(f"{figures.streak} day{'s' if figures.streak != 1 else ''}\n")
-        summary.append("Answers ", style="bold")
-        summary.append(f"{figures.answers}")
-        summary.append("   Cards ", style="bold")
-        summary.append(f"{figures.cards}, {figures.due_now} due now")
-        summary.append("   Weak topics ", style="bold")
-        summary.append(f"{len(figures.weakest)}")
+        bold = "bold"
+        summary = Text.assemble(
+            ("Lessons ", bold), f"{figures.lessons_completed}/{len(self.app.lessons.lessons)} done",
+            ("   Studied ", bold),
+            f"{_duration(figures.studied)} ({_duration(figures.studied_this_week)} in the last "
+            "7 days)",
+            ("   Streak ", bold), f"{figures.streak} day{'s' if figures.streak != 1 else ''}\n",
+            ("Answers ", bold), f"{figures.answers}",
+            ("   Cards ", bold), f"{figures.cards}, {figures.due_now} due now",
+            ("   Weak topics ", bold), f"{len(figures.weakest)}",
+        )
         self.query_one("#progress-summary", Static).update(summary)
         self._show_exams(figures.exams)
         self._show_readiness()

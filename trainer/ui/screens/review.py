@@ -93,16 +93,14 @@ class ReviewScreen(Screen[None]):
 
     def _show_status(self) -> None:
         figures = status(self.app.store, self.app.clock.now())
-        text = Text()
-        text.append("Due now: ", style="bold")
-        text.append(f"{figures.due_now}")
-        text.append("   Due later today: ", style="bold")
-        text.append(f"{figures.due_today - figures.due_now}")
-        text.append("   Cards: ", style="bold")
-        text.append(f"{figures.cards}\n")
-        text.append("New questions today: ", style="bold")
-        text.append(f"{figures.new_today} of {figures.new_per_day}")
-        text.append(" (practice counts too)", style="dim")
+        bold = "bold"
+        text = Text.assemble(
+            ("Due now: ", bold), f"{figures.due_now}",
+            ("   Due later today: ", bold), f"{figures.due_today - figures.due_now}",
+            ("   Cards: ", bold), f"{figures.cards}\n",
+            ("New questions today: ", bold), f"{figures.new_today} of {figures.new_per_day}",
+            (" (practice counts too)", "dim"),
+        )
         self.query_one("#review-status", Static).update(text)
 
     def on_input_changed(self, event: Input.Changed) -> None:
