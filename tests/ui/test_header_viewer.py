@@ -144,7 +144,7 @@ async def test_browse_imported_samples_opens_their_files(tmp_path, clock):
     result = import_folder(samples)
     app = make_app(data_dir=tmp_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
-        await _open(pilot, app, StudyBrowserScreen(result.studies, "Samples", result.instances))
+        await _open(pilot, app, StudyBrowserScreen(result.studies, "Samples", result))
         await pilot.press("enter", "enter", "enter")
         await pilot.pause()
         await app.workers.wait_for_complete()

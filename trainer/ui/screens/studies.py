@@ -67,7 +67,8 @@ class _ListScreen(Screen[None]):
 
 
 class StudyBrowserScreen(_ListScreen):
-    """A study list; `files` maps each series of imported studies to its files on disk."""
+    """A study list: synthetic, or `read` from a folder (whose files the headers come from).
+    """
 
     BINDINGS = [
         Binding("c", "next_policy", "Count policy", id="studies.policy"),
@@ -76,18 +77,11 @@ class StudyBrowserScreen(_ListScreen):
     ]
     COLUMNS = ("Name", "Acc#", "Description", "Mods", "Date", "Imgs")
 
-    def __init__(
-        self,
-        studies: Sequence[Study],
-        title: str,
-        files: Files | None = None,
-        read: ImportResult | None = None,
-    ) -> None:
-        """`read`: the folder these studies were read from, for the files it skipped."""
+    def __init__(self, studies: Sequence[Study], title: str, read: ImportResult | None = None) -> None:
         super().__init__(title)
         self.studies = list(studies)
-        self.files = files
         self.read = read
+        self.files: Files | None = read.instances if read else None
         self.policy = CountPolicy.PIXEL_DATA
 
     def fill(self) -> None:
@@ -145,7 +139,7 @@ class StudyBrowserScreen(_ListScreen):
             summary += " (s lists them)"
         self.notify(summary + ".", markup=False)
         title = f"{result.root} (read from disk)"
-        self.app.push_screen(StudyBrowserScreen(result.studies, title, result.instances, result))
+        self.app.push_screen(StudyBrowserScreen(result.studies, title, result))
 
     def action_show_skipped(self) -> None:
         if self.read is not None and self.read.skipped:
