@@ -77,7 +77,9 @@ class StudyBrowserScreen(_ListScreen):
     ]
     COLUMNS = ("Name", "Acc#", "Description", "Mods", "Date", "Imgs")
 
-    def __init__(self, studies: Sequence[Study], title: str, read: ImportResult | None = None) -> None:
+    def __init__(
+        self, studies: Sequence[Study], title: str, read: ImportResult | None = None
+    ) -> None:
         super().__init__(title)
         self.studies = list(studies)
         self.read = read
