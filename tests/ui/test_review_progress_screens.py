@@ -299,3 +299,17 @@ async def test_back_from_practising_the_figures_are_counted_again(tmp_path, cloc
         await pilot.pause()
         assert app.screen is screen
         assert "Answers 1" in text_of(screen, "#progress-summary")
+
+
+async def test_asking_twice_while_counting_brings_the_figures_once(tmp_path, clock, monkeypatch):
+    slow_count(monkeypatch, FIGURES_WAIT / 2)
+    app = make_app(data_dir=tmp_path, clock=clock, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        populate(app, clock)
+        app.open_section("progress")
+        app.open_section("progress")  # a second Enter before the count is done
+        await pilot.pause(2 * FIGURES_WAIT)  # the first count is cancelled, the second shown
+        screen = app.screen
+        assert isinstance(screen, ProgressScreen)
+        assert f"Answers {app.store.answer_count()}" in text_of(screen, "#progress-summary")
+        assert sum(isinstance(s, ProgressScreen) for s in app.screen_stack) == 1
