@@ -30,8 +30,8 @@ class FigureStore(StoreBase):
             "SELECT coalesce(sum(seconds), 0) FROM answers WHERE answered_at >= ?", (since,)
         ).fetchone()[0]
         exams, exams_recently = self._db.execute(
-            "SELECT coalesce(sum(spent), 0), coalesce(sum(spent) FILTER (WHERE submitted_at >= ?), 0) "
-            "FROM (SELECT julianday(min(submitted_at, deadline)) - julianday(started_at) AS spent, "
+            "SELECT coalesce(sum(spent), 0), "
+            "coalesce(sum(spent) FILTER (WHERE submitted_at >= ?), 0) FROM (SELECT julianday(min(submitted_at, deadline)) - julianday(started_at) AS spent, "
             "submitted_at FROM exam_attempts WHERE score IS NOT NULL)", (since,)
         ).fetchone()
         # julianday: days as floats
