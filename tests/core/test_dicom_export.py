@@ -7,13 +7,12 @@ where they fail: CI installs both (.ci/run), so validation can never be skipped 
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from testkit import external_tool
 from pydicom import dcmread
 from pydicom.filewriter import dcmwrite
 from pydicom.uid import UID
@@ -30,13 +29,7 @@ NEWER_THAN_DCIODVFY = {st.ENHANCED_XRAY_DOSE_SR: st.XRAY_DOSE_SR}
 
 
 def tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is not None:
-        return path
-    message = f"{name} is not installed (Debian package {PACKAGES[name]})"
-    if os.environ.get("CI"):
-        pytest.fail(f"{message}; CI must install it: .ci/run does as root")
-    pytest.skip(message)
+    return external_tool(name, PACKAGES[name])
 
 
 def full_study(key: str) -> Study:

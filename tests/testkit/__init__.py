@@ -1,0 +1,23 @@
+"""Shared test helpers: external tools, private networks, real servers started by the tests.
+
+Importable from any test as `testkit` (pytest puts `tests/` on the path, see pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+
+def external_tool(name: str, package: str) -> str:
+    """The path of an external program the test needs; skip without it, except under CI,
+    where .ci/run installs it (as root), so a check can never be skipped there silently."""
+    path = shutil.which(name)
+    if path is not None:
+        return path
+    message = f"{name} is not installed (Debian package {package})"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}; CI must install it: .ci/run does as root")
+    pytest.skip(message)
