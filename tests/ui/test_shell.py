@@ -16,10 +16,24 @@ async def test_home_lists_every_section(tmp_path, clock):
         options = app.screen.query_one(OptionList)
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         assert ids == [s.id for s in SECTIONS]
-        assert [s.title for s in SECTIONS] == [
-            "Continue", "Lessons", "Practice", "Exam", "Review due", "SOP reference",
-            "Study lists", "Progress",
-        ]
+
+
+async def test_every_section_opens_a_screen_of_its_own(tmp_path, clock):
+    """Each registered section's target resolves and brings a screen forward."""
+    app = make_app(data_dir=tmp_path, clock=clock, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for item in SECTIONS:
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            app.open_section(item.id)
+            for _ in range(50):  # progress counts on a worker before it comes forward
+                await pilot.pause(0.02)
+                if not isinstance(app.screen, HomeScreen):
+                    break
+            assert not isinstance(app.screen, HomeScreen), item.id
+            while not isinstance(app.screen, HomeScreen):
+                app.pop_screen()
+                await pilot.pause()
 
 
 async def test_sop_reference_filters_and_opens_details(tmp_path, clock):

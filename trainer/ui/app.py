@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import random
 from collections.abc import Iterable
 from functools import cached_property
@@ -26,7 +25,7 @@ from trainer.core.paths import content_root as default_content_root
 from trainer.core.paths import data_dir as default_data_dir
 from trainer.core.paths import default_bank_dirs
 from trainer.core.store import Store
-from trainer.ui.sections import SECTIONS
+from trainer.ui.sections import SECTIONS, section
 
 
 class PacsTrainerApp(App[int]):
@@ -80,16 +79,7 @@ class PacsTrainerApp(App[int]):
 
     def open_section(self, section_id: str) -> None:
         """Open a home-screen section by id (the home list and the command palette use it)."""
-        {
-            "continue": self.continue_reading,
-            "lessons": lambda: self._push("lessons", "LessonListScreen"),
-            "practice": lambda: self._push("practice", "PracticeSetupScreen"),
-            "exam": self.open_exams,
-            "review": lambda: self._push("review", "ReviewScreen"),
-            "sop-reference": lambda: self._push("sop_reference", "SopReferenceScreen"),
-            "study-lists": self.open_study_list,
-            "progress": self.open_progress,
-        }[section_id]()
+        section(section_id).open(self)
 
     def open_study_list(self) -> None:
         """A synthetic worklist (seed from --seed, else 1) to browse down to DICOM headers."""
@@ -111,11 +101,6 @@ class PacsTrainerApp(App[int]):
         if screen in self.screen_stack:  # open already, under the screen in use (the palette)
             screen = ProgressScreen()  # another, dropped when the learner leaves it
         screen.open()
-
-    def _push(self, module: str, screen: str) -> None:
-        """Push a screen imported on first use, so start-up loads only the home screen."""
-        screens = importlib.import_module(f"trainer.ui.screens.{module}")
-        self.push_screen(getattr(screens, screen)())
 
     def action_help(self) -> None:
         from trainer.ui.screens.help import HelpScreen

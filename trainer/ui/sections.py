@@ -1,8 +1,19 @@
-"""The sections of the home screen, in order; the command palette offers the same list."""
+"""The sections of the home screen, in order; the command palette offers the same list.
+
+A section is registered here once: its id, title, description and what opens it. `opens` is
+either "module:ScreenClass" (a screen pushed with no arguments, imported on first use so
+start-up loads only the home screen) or "app.method" (a method of the app that decides, such
+as resuming an open exam). A test checks every target resolves.
+"""
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 
 @dataclass(frozen=True)
@@ -10,41 +21,51 @@ class Section:
     id: str
     title: str
     description: str
+    opens: str
+
+    def open(self, app: App[object]) -> None:
+        if self.opens.startswith("app."):
+            getattr(app, self.opens.removeprefix("app."))()
+            return
+        module, _, name = self.opens.partition(":")
+        screen = getattr(importlib.import_module(module), name)
+        app.push_screen(screen())
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section(
-        "continue",
-        "Continue",
-        "Pick up where you left off",
-    ),
+    Section("continue", "Continue", "Pick up where you left off", "app.continue_reading"),
     Section(
         "lessons",
         "Lessons",
-        "Eight modules, from DICOM basics to image counts",
+        "From DICOM basics to image counts",
+        "trainer.ui.screens.lessons:LessonListScreen",
     ),
     Section(
         "practice",
         "Practice",
         "Questions with instant feedback",
+        "trainer.ui.screens.practice:PracticeSetupScreen",
     ),
-    Section(
-        "exam",
-        "Exam",
-        "Timed, certification-style exams",
-    ),
+    Section("exam", "Exam", "Timed, certification-style exams", "app.open_exams"),
     Section(
         "review",
         "Review due",
         "Bring back what you are about to forget",
+        "trainer.ui.screens.review:ReviewScreen",
     ),
-    Section("sop-reference", "SOP reference", "Every SOP class in the standard, searchable"),
-    Section("study-lists", "Study lists", "A worklist of synthetic studies; read any header"),
     Section(
-        "progress",
-        "Progress",
-        "Mastery by topic, exam history, streak",
+        "sop-reference",
+        "SOP reference",
+        "Every SOP class in the standard, searchable",
+        "trainer.ui.screens.sop_reference:SopReferenceScreen",
     ),
+    Section(
+        "study-lists",
+        "Study lists",
+        "A worklist of synthetic studies; read any header",
+        "app.open_study_list",
+    ),
+    Section("progress", "Progress", "Mastery by topic, exam history, streak", "app.open_progress"),
 )
 
 

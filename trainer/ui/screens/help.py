@@ -14,7 +14,7 @@ HELP = """\
 **Sections** (home screen, or ctrl+p and type a name)
 
 - **Continue** reopens the lesson page you read last.
-- **Lessons**: eight modules, read page by page.
+- **Lessons**: short modules, read page by page.
 - **Practice**: questions with instant feedback; choose sources, topics, count and seed.
 - **Exam**: timed, certification-style; answers are saved as you give them, and an exam left
   open is offered for resuming (the clock keeps running while the app is closed).
