@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -23,7 +23,7 @@ class Section:
     description: str
     opens: str
 
-    def open(self, app: App[object]) -> None:
+    def open(self, app: App[Any]) -> None:
         if self.opens.startswith("app."):
             getattr(app, self.opens.removeprefix("app."))()
             return
