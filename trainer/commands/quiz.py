@@ -31,6 +31,7 @@ from trainer.core.sanitize import strip_controls
 
 if TYPE_CHECKING:
     from trainer.core.clock import Clock
+    from trainer.core.context import Context
     from trainer.core.exam import ExamReport, ExamSession
     from trainer.core.practice import PracticeSession
     from trainer.core.questions import Question
@@ -98,16 +99,12 @@ def run(args: argparse.Namespace) -> int:
 
 def plain(args: argparse.Namespace, *, stdin: IO[str], stdout: IO[str], clock: Clock) -> int:
     """Run `quiz --plain` on these streams and this clock (the tests drive it in-process)."""
-    from trainer.core.banks import load_banks
-    from trainer.core.blueprints import load_blueprints
+    from trainer.commands import context, open_store
     from trainer.core.exam import ExamSession, FormUnavailable, ShortDraw
-    from trainer.core.paths import data_dir, default_bank_dirs, question_bank_dir
-    from trainer.core.pool import question_pool
-    from trainer.core.store import Store, StoreError
 
     console = Console(stdin, stdout)
-    folders = [question_bank_dir() / "exams", data_dir(args.data_dir) / "exams"]
-    blueprints = load_blueprints(*(folder for folder in folders if folder.is_dir()))
+    setup = context(args, clock)
+    blueprints = setup.blueprints
     for problem in blueprints.errors:
         print(f"pacs-trainer: warning: blueprint skipped: {problem}", file=sys.stderr)
     blueprint = blueprints.get(args.exam) if args.exam is not None else None
@@ -115,21 +112,19 @@ def plain(args: argparse.Namespace, *, stdin: IO[str], stdout: IO[str], clock: C
         known = ", ".join(b.id for b in blueprints.blueprints) or "none"
         error(f"no exam blueprint {args.exam!r}; the exams are: {known}")
         return 2
-    plan = _practice_plan(args) if blueprint is None else None
+    plan = _practice_plan(args, setup) if blueprint is None else None
     if isinstance(plan, int):
         return plan
-    try:
-        store = Store.in_dir(data_dir(args.data_dir), clock)
-    except StoreError as exc:
-        error(str(exc))
+    store = open_store(setup)
+    if store is None:
         return 1
-    catalog = load_banks(default_bank_dirs(args.data_dir, args.bank_dir))
+    catalog = setup.banks
     if catalog.errors:
         bad = len({e.file for e in catalog.errors})
         print(f"pacs-trainer: warning: skipped {bad} bad bank file(s); see pacs-trainer bank list",
               file=sys.stderr)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
-    pool = question_pool(catalog, seed=seed)
+    pool = setup.question_pool(seed)
 
     try:
         session = ExamSession.resume(store, blueprints, pool, clock=clock)
@@ -400,7 +395,7 @@ class _Plan:
     mistakes: bool = False
 
 
-def _practice_plan(args: argparse.Namespace) -> _Plan | int:
+def _practice_plan(args: argparse.Namespace, setup: Context) -> _Plan | int:
     """The practice asked for, or an exit status after saying what is wrong."""
     from trainer.core.topics import TOPICS
     from trainer.core.yaml_source import did_you_mean
@@ -412,10 +407,7 @@ def _practice_plan(args: argparse.Namespace) -> _Plan | int:
             return 2
         return _Plan(f"topic {args.topic}", topics=(args.topic,))
     if args.lesson is not None:
-        from trainer.core.lessons import load_lessons
-        from trainer.core.paths import lessons_dir
-
-        lessons = load_lessons(lessons_dir())
+        lessons = setup.lessons
         lesson = lessons.get(args.lesson)
         if lesson is None:
             ids = [known.id for known in lessons.lessons]
