@@ -142,13 +142,23 @@ _SHIPPED_SQLITE: list[str] = [
 
 # 5: learner identity. Every learner's rows carry learner_id (an embedded store has one
 # learner, id 1, "default"); keys that were global become per learner (settings, lessons,
-# cards, totals). Exam attempts keep their title and time used as columns, so no query needs
-# to look inside the stored form's JSON or do date arithmetic on it.
+# cards, totals). Learners have a role, a passphrase hash and a cohort (for a classroom).
+# Exam attempts keep their title and time used as columns, so no query needs to look inside
+# the stored form's JSON or do date arithmetic on it, and a lease: which window holds an open
+# exam, until when.
 _LEARNERS_SQLITE = """
+CREATE TABLE cohorts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    join_code TEXT,
+    created_at TEXT NOT NULL
+);
 CREATE TABLE learners (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
     role TEXT NOT NULL DEFAULT 'learner',
+    passphrase TEXT,
+    cohort_id INTEGER REFERENCES cohorts(id),
     created_at TEXT NOT NULL
 );
 INSERT INTO learners(id, name, role, created_at)
@@ -211,6 +221,8 @@ END;
 ALTER TABLE exam_attempts ADD COLUMN learner_id INTEGER NOT NULL DEFAULT 1 REFERENCES learners(id);
 ALTER TABLE exam_attempts ADD COLUMN title TEXT;
 ALTER TABLE exam_attempts ADD COLUMN seconds_used REAL;
+ALTER TABLE exam_attempts ADD COLUMN lease_holder TEXT;
+ALTER TABLE exam_attempts ADD COLUMN lease_until TEXT;
 UPDATE exam_attempts SET title = coalesce(json_extract(form, '$.blueprint.title'), blueprint);
 UPDATE exam_attempts SET seconds_used = max(0.0, round(
     (julianday(min(submitted_at, deadline)) - julianday(started_at)) * 86400, 3))
