@@ -41,7 +41,16 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from trainer.commands import bank, history, progress, questions, quiz, registry, review, study
+    from trainer.commands import (
+        bank,
+        history,
+        progress,
+        questions,
+        quiz,
+        registry,
+        review,
+        study,
+    )
 
     parser = argparse.ArgumentParser(
         prog="pacs-trainer", description=DESCRIPTION, parents=[_common_options(False)]
