@@ -376,12 +376,14 @@ class ExamSession:
 
     def submit(self) -> ExamReport:
         """Grade and close the attempt (also what auto-submit calls); calling again returns
-        the same report. Answers given are copied to the answer history as mode "exam", and
-        their review cards scheduled."""
+        the same report. The scored answers (blanks as wrong) and the pilot answers given are
+        copied to the answer history as mode "exam", and their review cards scheduled."""
         if self.report is not None:
             return self.report
         report = self._grade(min(self.clock.now(), self.deadline))
-        given = [review for review in report.review if review.response is not None]
+        # A scored question left blank was not known in the time: it goes into the history
+        # (and its card) as a wrong answer, as it counted in the score. A blank pilot did not.
+        given = [r for r in report.review if r.response is not None or not r.pilot]
         submitted_at = self.started_at + report.time_used
         closed = self.store.submit_attempt(
             self.attempt_id,
