@@ -36,7 +36,9 @@ def text_html(text: str) -> str:
     return escaped.replace("\n", "<br/>")
 
 
-def exhibit_html(question: Question) -> str:
+def exhibit_html(question: Question, border: bool = True) -> str:
+    """The exhibit as a table or a <pre>; QTI's XHTML has no border attribute, so it asks
+    for none."""
     exhibit = question.exhibit
     if exhibit is None:
         return ""
@@ -47,8 +49,9 @@ def exhibit_html(question: Question) -> str:
             "<tr>" + "".join(f"<td>{text_html(cell)}</td>" for cell in row) + "</tr>"
             for row in exhibit.rows
         )
+        frame = ' border="1"' if border else ""
         return (
-            f'<table class="{EXHIBIT_CLASS}" border="1">{caption}<thead><tr>{head}</tr></thead>'
+            f'<table class="{EXHIBIT_CLASS}"{frame}>{caption}<thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table>"
         )
     title = f"<p><strong>{text_html(exhibit.title)}</strong></p>" if exhibit.title else ""
@@ -57,9 +60,9 @@ def exhibit_html(question: Question) -> str:
     return f'<div class="{EXHIBIT_CLASS}">{title}<pre>{verbatim}</pre></div>'
 
 
-def prompt_html(question: Question) -> str:
+def prompt_html(question: Question, border: bool = True) -> str:
     """The prompt, then the exhibit."""
-    return f"<p>{text_html(question.prompt)}</p>{exhibit_html(question)}"
+    return f"<p>{text_html(question.prompt)}</p>{exhibit_html(question, border)}"
 
 
 def feedback_html(question: Question) -> str:
