@@ -106,5 +106,6 @@ def test_qti_manifest_lists_every_item_file(every_type, tmp_path):
     write_qti(every_type[:12], package, "Some")
     with zipfile.ZipFile(package) as archive:
         manifest = ET.fromstring(archive.read(MANIFEST))
-        hrefs = {f.get("href") for f in manifest.iter("{http://www.imsglobal.org/xsd/imscp_v1p1}file")}
+        files = manifest.iter("{http://www.imsglobal.org/xsd/imscp_v1p1}file")
+        hrefs = {f.get("href") for f in files}
         assert hrefs == set(archive.namelist()) - {MANIFEST}

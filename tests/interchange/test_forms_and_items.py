@@ -141,7 +141,8 @@ def test_items_report_merges_export_files(tmp_path, clock, capsys):
     [item] = report["items"]
     assert item["question_id"] == question.full_id and item["answers"] == 3
     assert report["learners"] == 3
-    stores = ["items", "report"] + [a for n in range(3) for a in ("--store", str(tmp_path / f"learner{n}"))]
+    stores = ["items", "report"]
+    stores += [a for n in range(3) for a in ("--store", str(tmp_path / f"learner{n}"))]
     assert main(stores) == 0
     assert question.full_id in capsys.readouterr().out
 

@@ -16,7 +16,8 @@ MOODLE = """\
   </question>
   <question type="multichoice">
     <name><text>Root</text></name>
-    <questiontext format="html"><text><![CDATA[<p>What is the DICOM <b>UID root</b>?</p>]]></text></questiontext>
+    <questiontext format="html"><text><![CDATA[<p>What is the DICOM
+       <b>UID root</b>?</p>]]></text></questiontext>
     <generalfeedback format="html"><text>It is 1.2.840.10008.</text></generalfeedback>
     <single>true</single>
     <answer fraction="100"><text>1.2.840.10008</text></answer>
@@ -53,8 +54,8 @@ def test_moodle_import_keeps_what_maps_and_locates_what_does_not(tmp_path):
     assert root.topics == ("uids",) and root.prompt == "What is the DICOM UID root?"
     assert echo.topics == ("dimse",) and echo.difficulty == 1
     messages = [str(p) for p in imported.problems]
-    assert messages[0].startswith(f"{path}:14: question 'Discuss': Moodle's essay")
-    assert messages[1].startswith(f"{path}:18: question 'Half marks': ")
+    assert messages[0].startswith(f"{path}:15: question 'Discuss': Moodle's essay")
+    assert messages[1].startswith(f"{path}:19: question 'Half marks': ")
     assert "partial credit" in messages[1]
     assert any("no reference" in note for note in imported.notes)
 

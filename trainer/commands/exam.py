@@ -33,7 +33,8 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
         ),
         epilog=f"Without --seed the seed is {DEFAULT_SEED}. Blueprints: question_bank/exams.",
     )
-    form.add_argument("blueprint", metavar="BLUEPRINT", help="an exam blueprint id, e.g. quick-check")
+    form.add_argument("blueprint", metavar="BLUEPRINT",
+                      help="an exam blueprint id, e.g. quick-check")
     form.add_argument("--out", required=True, type=Path, metavar="FILE",
                       help="the form to write, e.g. form-7.html (the key goes to form-7-key.html)")
     form.add_argument("--pdf", action="store_true", help="write PDF files instead of HTML")

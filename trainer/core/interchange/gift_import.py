@@ -17,11 +17,17 @@ from typing import Any
 
 from trainer.core.interchange.gift_export import POSITION, SPECIALS
 from trainer.core.interchange.html import plain_text, read_feedback, read_prompt
-from trainer.core.interchange.imported import Imported, Problem, Raw, Unmappable, build
+from trainer.core.interchange.imported import (
+    Imported,
+    Problem,
+    Raw,
+    Unmappable,
+    build,
+    read_source,
+)
 from trainer.core.interchange.tags import read_tags
 from trainer.core.questions import LETTERS
 
-MAX_BYTES = 20_000_000
 _ID = re.compile(r"\[id:([^\]]*)\]")
 _TAG = re.compile(r"\[tag:([^\]]*)\]")
 _FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
@@ -264,14 +270,13 @@ def read_gift(path: Path, default_topic: str | None = None) -> Imported:
     Never raises for a bad file: an unreadable one is one problem."""
     path = Path(path)
     imported = Imported()
+    data = read_source(path, imported)
+    if data is None:
+        return imported
     try:
-        if path.stat().st_size > MAX_BYTES:
-            imported.problems.append(Problem(path, None, f"larger than {MAX_BYTES // 1_000_000} MB"))
-            return imported
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
-        imported.problems.append(Problem(path, None, f"cannot read the file: {reason or exc}"))
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        imported.problems.append(Problem(path, None, f"not UTF-8 text (byte {exc.start})"))
         return imported
     blocks, categories = _split(text)
     for number, block in enumerate(blocks, 1):

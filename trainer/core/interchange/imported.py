@@ -21,6 +21,7 @@ from trainer.core.questions import ID_PATTERN, Question
 from trainer.core.topics import TOPICS
 
 DEFAULT_DIFFICULTY = 2
+MAX_BYTES = 20_000_000
 _QUESTION: TypeAdapter[Question] = TypeAdapter(Question)
 
 
@@ -31,7 +32,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+        place = f"{self.file}:{self.line}" if self.line else str(self.file)
+        return f"{place}: {self.message}"
 
 
 class Unmappable(Exception):
@@ -69,6 +71,19 @@ class Imported:
         """One note per kind of filled-in field."""
         for what, count in self._filled.items():
             self.notes.append(f"{count} question{'s' if count > 1 else ''}: {what}")
+
+
+def read_source(path: Path, imported: Imported) -> bytes | None:
+    """The file's bytes, or None after noting why it cannot be read."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            problem = f"larger than {MAX_BYTES // 1_000_000} MB"
+        else:
+            return path.read_bytes()
+    except OSError as exc:
+        problem = f"cannot read the file: {exc.strerror or exc}"
+    imported.problems.append(Problem(path, None, problem))
+    return None
 
 
 def slug(text: str) -> str:

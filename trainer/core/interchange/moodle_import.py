@@ -17,11 +17,17 @@ from typing import Any
 from xml.parsers import expat
 
 from trainer.core.interchange.html import plain_text, read_feedback, read_prompt
-from trainer.core.interchange.imported import Imported, Problem, Raw, Unmappable, build
+from trainer.core.interchange.imported import (
+    Imported,
+    Problem,
+    Raw,
+    Unmappable,
+    build,
+    read_source,
+)
 from trainer.core.interchange.tags import read_tags
 from trainer.core.questions import LETTERS
 
-MAX_BYTES = 20_000_000
 
 
 @dataclass
@@ -188,7 +194,8 @@ def _number(text: str, what: str) -> int | float:
         value = float(text)
     except ValueError:
         raise Unmappable(f"the {what} {text!r} is not a number") from None
-    return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
+    written_whole = "." not in text and "e" not in text.lower()
+    return int(value) if value.is_integer() and written_whole else value
 
 
 def _numerical(question: Element, pinned: set[str]) -> tuple[str, dict[str, Any]]:
@@ -228,14 +235,11 @@ def read_moodle(path: Path, default_topic: str | None = None) -> Imported:
     does not. Never raises for a bad file: an unreadable one is one problem."""
     path = Path(path)
     imported = Imported()
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            imported.problems.append(Problem(path, None, f"larger than {MAX_BYTES // 1_000_000} MB"))
-            return imported
-        root = parse_xml(path.read_bytes())
-    except OSError as exc:
-        imported.problems.append(Problem(path, None, f"cannot read the file: {exc.strerror or exc}"))
+    data = read_source(path, imported)
+    if data is None:
         return imported
+    try:
+        root = parse_xml(data)
     except XmlError as exc:
         imported.problems.append(Problem(path, exc.line, str(exc)))
         return imported

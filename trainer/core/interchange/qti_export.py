@@ -63,7 +63,9 @@ def identifier(text: str) -> str:
     return "q-" + re.sub(r"[^A-Za-z0-9_.-]", ".", text)
 
 
-def _declare(item: ET.Element, cardinality: str, base_type: str, values: Sequence[str]) -> ET.Element:
+def _declare(
+    item: ET.Element, cardinality: str, base_type: str, values: Sequence[str]
+) -> ET.Element:
     declaration = _sub(item, "responseDeclaration", identifier=RESPONSE,
                        cardinality=cardinality, baseType=base_type)
     correct = _sub(declaration, "correctResponse")
@@ -247,8 +249,9 @@ def manifest_xml(questions: Sequence[Question], hrefs: Sequence[str]) -> bytes:
     test = ET.SubElement(resources, cp("resource"), identifier="resource-test",
                          type="imsqti_test_xmlv2p1", href=TEST_FILE)
     ET.SubElement(test, cp("file"), href=TEST_FILE)
-    for question, href in zip(questions, hrefs):
-        ET.SubElement(test, cp("dependency"), identifierref=f"resource-{identifier(question.full_id)}")
+    for question in questions:
+        ET.SubElement(test, cp("dependency"),
+                      identifierref=f"resource-{identifier(question.full_id)}")
     for question, href in zip(questions, hrefs):
         resource = ET.SubElement(resources, cp("resource"),
                                  identifier=f"resource-{identifier(question.full_id)}",
