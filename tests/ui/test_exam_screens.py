@@ -152,7 +152,7 @@ async def test_exam_whose_questions_are_gone_can_be_closed(tmp_path, clock, monk
     async with app.run_test(size=(80, 24)) as pilot:
         await start_quick_check(app, pilot)
     app.store.close()
-    monkeypatch.setattr(exam_module, "find_questions", lambda pool, ids: [None for _ in ids])
+    monkeypatch.setattr(exam_module, "_stored_questions", lambda items, pool: [None for _ in items])
     again = make_app(data_dir=tmp_path, clock=clock)
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

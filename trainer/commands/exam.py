@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from trainer.commands import DEFAULT_SEED, error
+from trainer.commands import DEFAULT_SEED, context, error
 from trainer.commands.selection import exam_blueprints, unknown_blueprint
 
 
@@ -42,7 +42,6 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
 
 
 def run(args: argparse.Namespace) -> int:
-    from trainer.core.banks import load_banks
     from trainer.core.exam import ShortDraw, draw
     from trainer.core.interchange.printed_form import (
         form_blocks,
@@ -50,21 +49,19 @@ def run(args: argparse.Namespace) -> int:
         key_blocks,
         pdf_document,
     )
-    from trainer.core.paths import default_bank_dirs
-    from trainer.core.pool import question_pool
 
     out = Path(args.out).expanduser()
     if not out.parent.is_dir():
         error(f"no such folder: {out.parent}")
         return 1
-    blueprints = exam_blueprints(args)
+    setup = context(args)
+    blueprints = exam_blueprints(setup)
     blueprint = blueprints.get(args.blueprint)
     if blueprint is None:
         return unknown_blueprint(args.blueprint, blueprints)
     seed = DEFAULT_SEED if args.seed is None else args.seed
-    catalog = load_banks(default_bank_dirs(args.data_dir, args.bank_dir))
     try:
-        _, items = draw(blueprint, question_pool(catalog, seed=seed), seed)
+        _, items = draw(blueprint, setup.question_pool(seed), seed)
     except ShortDraw as exc:
         error(f"cannot draw the exam {blueprint.id!r} from the questions at hand: {exc}")
         return 1

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trainer.commands import DEFAULT_SEED, SEED_NOTE, error, positive_int
+from trainer.commands import DEFAULT_SEED, SEED_NOTE, context, error, open_store, positive_int
 from trainer.commands.selection import (
     exam_blueprints,
     practice_plan,
@@ -24,6 +24,7 @@ from trainer.commands.selection import (
 
 if TYPE_CHECKING:
     from trainer.core.banks import Catalog
+    from trainer.core.context import Context
     from trainer.core.questions import Question
 
 FORMATS = {
@@ -62,15 +63,13 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
 
 
 def run(args: argparse.Namespace) -> int:
-    from trainer.core.banks import load_banks
-    from trainer.core.paths import default_bank_dirs
-
     out = Path(args.out).expanduser()
     if not out.parent.is_dir():
         error(f"no such folder: {out.parent}")
         return 1
     seed = DEFAULT_SEED if args.seed is None else args.seed
-    catalog = load_banks(default_bank_dirs(args.data_dir, args.bank_dir))
+    setup = context(args)
+    catalog = setup.banks
     for bank_error in catalog.errors:
         print(f"pacs-trainer: warning: bank skipped: {bank_error}", file=sys.stderr)
     unknown = [bank for bank in args.bank if bank not in {b.id for b in catalog.banks}]
@@ -78,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         known = ", ".join(b.id for b in catalog.banks)
         error(f"no bank {unknown[0]!r}; the banks are: {known}")
         return 2
-    selected = select(args, seed, catalog)
+    selected = select(args, seed, setup)
     if isinstance(selected, int):
         return selected
     questions, name = selected
@@ -97,11 +96,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def select(args: argparse.Namespace, seed: int, catalog: Catalog
+def select(args: argparse.Namespace, seed: int, setup: Context
            ) -> tuple[list[Question], str] | int:
     """(the questions, a name for the set) or an exit status after saying what is wrong."""
     if args.exam is not None:
-        return _exam_form(args, seed, catalog)
+        return _exam_form(args, seed, setup)
     if args.source != "banks":
         from trainer.commands.questions import collect
 
@@ -110,16 +109,19 @@ def select(args: argparse.Namespace, seed: int, catalog: Catalog
         return collect(args, seed), f"generated-{args.source}"
     from trainer.core.practice import select_questions
 
-    plan = practice_plan(args)
+    plan = practice_plan(args, setup)
     if isinstance(plan, int):
         return plan
     mistakes: list[str] = []
     if plan.mistakes:
-        mistakes = _mistakes(args)
+        found = _mistakes(setup)
+        if found is None:
+            return 1
+        mistakes = found
         if not mistakes:
             error("no mistakes to export: your latest answer to every question was right")
             return 1
-    pool = catalog.questions
+    pool = setup.banks.questions
     chosen = select_questions(
         pool, rng=random.Random(seed), count=args.count or len(pool) + len(mistakes),
         topics=plan.topics, lesson=plan.lesson, banks=args.bank, mistakes=mistakes,
@@ -130,29 +132,29 @@ def select(args: argparse.Namespace, seed: int, catalog: Catalog
     return chosen, name
 
 
-def _mistakes(args: argparse.Namespace) -> list[str]:
-    from trainer.core.clock import SystemClock
-    from trainer.core.paths import data_dir
-    from trainer.core.store import Store
-
-    store = Store.in_dir(data_dir(args.data_dir), SystemClock())
+def _mistakes(setup: Context) -> list[str] | None:
+    """The learner's mistakes ([] with no progress yet), or None if the store is unreadable."""
+    if not setup.has_store():
+        return []
+    store = open_store(setup)
+    if store is None:
+        return None
     try:
         return store.mistakes()
     finally:
         store.close()
 
 
-def _exam_form(args: argparse.Namespace, seed: int, catalog: Catalog
+def _exam_form(args: argparse.Namespace, seed: int, setup: Context
                ) -> tuple[list[Question], str] | int:
     from trainer.core.exam import ShortDraw, draw
-    from trainer.core.pool import question_pool
 
-    blueprints = exam_blueprints(args)
+    blueprints = exam_blueprints(setup)
     blueprint = blueprints.get(args.exam)
     if blueprint is None:
         return unknown_blueprint(args.exam, blueprints)
     try:
-        _, items = draw(blueprint, question_pool(catalog, seed=seed), seed)
+        _, items = draw(blueprint, setup.question_pool(seed), seed)
     except ShortDraw as exc:
         error(f"cannot draw the exam {blueprint.id!r} from the questions at hand: {exc}")
         return 1

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trainer.commands import error, format_table, positive_int
+from trainer.commands import context, error, format_table, positive_int
 
 if TYPE_CHECKING:
     from trainer.core.item_analysis import ItemReport, ItemStats
@@ -55,22 +55,18 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
 
 
 def run(args: argparse.Namespace) -> int:
-    from trainer.core.banks import load_banks
     from trainer.core.item_analysis import analyse
     from trainer.core.item_sources import SourceError, question_lookup, read_sources
-    from trainer.core.paths import data_dir, default_bank_dirs
-    from trainer.core.store import STORE_FILE
 
-    stores = args.store or ([] if args.file else [data_dir(args.data_dir)])
-    if not args.store and not args.file and not (stores[0] / STORE_FILE).is_file():
-        stores = []  # no progress yet: an empty report, not an error
+    setup = context(args)
+    own = [setup.data_dir] if setup.has_store() else []  # no progress yet: an empty report
+    stores = args.store or ([] if args.file else own)
     try:
         records = read_sources(stores, args.file)
     except SourceError as exc:
         error(str(exc))
         return 1
-    catalog = load_banks(default_bank_dirs(args.data_dir, args.bank_dir))
-    report = analyse(records, question_lookup(catalog.questions))
+    report = analyse(records, question_lookup(setup.banks.questions))
     if args.json:
         print(json.dumps(asdict(report), indent=2, ensure_ascii=False))
     else:

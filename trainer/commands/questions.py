@@ -117,10 +117,9 @@ def collect(args: argparse.Namespace, seed: int) -> list[Question]:
     """`args.count` questions from the chosen source, the same ones for the same seed."""
     rng = random.Random(seed)
     if args.source == "banks":
-        from trainer.core.banks import load_banks
-        from trainer.core.paths import default_bank_dirs
+        from trainer.commands import context
 
-        catalog = load_banks(default_bank_dirs(args.data_dir, args.bank_dir))
+        catalog = context(args).banks
         for bank_error in catalog.errors:
             print(f"pacs-trainer: warning: bank skipped: {bank_error}", file=sys.stderr)
         pool = [q for q in catalog.questions if args.topic is None or args.topic in q.topics]
@@ -231,11 +230,10 @@ def _export(args: argparse.Namespace, seed: int, questions: list[Question]) -> i
 
 def _source_licenses(args: argparse.Namespace, questions: list[Question]) -> list[str]:
     """The licenses of the banks the questions came from: an exported set keeps them."""
-    from trainer.core.banks import load_banks
-    from trainer.core.paths import default_bank_dirs
+    from trainer.commands import context
 
     banks = {q.bank for q in questions}
-    catalog = load_banks(default_bank_dirs(args.data_dir, args.bank_dir))
+    catalog = context(args).banks
     return sorted({bank.license for bank in catalog.banks if bank.id in banks})
 
 

@@ -99,32 +99,28 @@ def run(args: argparse.Namespace) -> int:
 
 def plain(args: argparse.Namespace, *, stdin: IO[str], stdout: IO[str], clock: Clock) -> int:
     """Run `quiz --plain` on these streams and this clock (the tests drive it in-process)."""
-    from trainer.core.banks import load_banks
+    from trainer.commands import context, open_store
     from trainer.core.exam import ExamSession, FormUnavailable, ShortDraw
-    from trainer.core.paths import data_dir, default_bank_dirs
-    from trainer.core.pool import question_pool
-    from trainer.core.store import Store, StoreError
 
     console = Console(stdin, stdout)
-    blueprints = exam_blueprints(args)
+    setup = context(args, clock)
+    blueprints = exam_blueprints(setup)
     blueprint = blueprints.get(args.exam) if args.exam is not None else None
     if args.exam is not None and blueprint is None:
         return unknown_blueprint(args.exam, blueprints)
-    plan = practice_plan(args) if blueprint is None else None
+    plan = practice_plan(args, setup) if blueprint is None else None
     if isinstance(plan, int):
         return plan
-    try:
-        store = Store.in_dir(data_dir(args.data_dir), clock)
-    except StoreError as exc:
-        error(str(exc))
+    store = open_store(setup)
+    if store is None:
         return 1
-    catalog = load_banks(default_bank_dirs(args.data_dir, args.bank_dir))
+    catalog = setup.banks
     if catalog.errors:
         bad = len({e.file for e in catalog.errors})
         print(f"pacs-trainer: warning: skipped {bad} bad bank file(s); see pacs-trainer bank list",
               file=sys.stderr)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
-    pool = question_pool(catalog, seed=seed)
+    pool = setup.question_pool(seed)
 
     try:
         session = ExamSession.resume(store, blueprints, pool, clock=clock)

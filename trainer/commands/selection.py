@@ -12,6 +12,7 @@ from trainer.commands import error
 
 if TYPE_CHECKING:
     from trainer.core.blueprints import BlueprintCatalog
+    from trainer.core.context import Context
 
 
 def selection_group(parser: argparse.ArgumentParser, verb: str) -> None:
@@ -37,7 +38,7 @@ class Plan:
     mistakes: bool = False
 
 
-def practice_plan(args: argparse.Namespace) -> Plan | int:
+def practice_plan(args: argparse.Namespace, setup: Context) -> Plan | int:
     """The practice asked for, or an exit status after saying what is wrong."""
     from trainer.core.topics import TOPICS
     from trainer.core.yaml_source import did_you_mean
@@ -49,10 +50,7 @@ def practice_plan(args: argparse.Namespace) -> Plan | int:
             return 2
         return Plan(f"topic {args.topic}", topics=(args.topic,))
     if args.lesson is not None:
-        from trainer.core.lessons import load_lessons
-        from trainer.core.paths import lessons_dir
-
-        lessons = load_lessons(lessons_dir())
+        lessons = setup.lessons
         lesson = lessons.get(args.lesson)
         if lesson is None:
             ids = [known.id for known in lessons.lessons]
@@ -65,13 +63,9 @@ def practice_plan(args: argparse.Namespace) -> Plan | int:
     return Plan("all topics")
 
 
-def exam_blueprints(args: argparse.Namespace) -> BlueprintCatalog:
+def exam_blueprints(setup: Context) -> BlueprintCatalog:
     """The shipped blueprints and the data dir's own; a bad one is skipped with a warning."""
-    from trainer.core.blueprints import load_blueprints
-    from trainer.core.paths import data_dir, question_bank_dir
-
-    folders = [question_bank_dir() / "exams", data_dir(args.data_dir) / "exams"]
-    blueprints = load_blueprints(*(folder for folder in folders if folder.is_dir()))
+    blueprints = setup.blueprints
     for problem in blueprints.errors:
         print(f"pacs-trainer: warning: blueprint skipped: {problem}", file=sys.stderr)
     return blueprints

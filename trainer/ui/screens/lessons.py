@@ -81,7 +81,7 @@ class TableOfContents(ModalScreen[int | None]):
             label.append(f"{index + 1}. {page.title}")
             options.append(Option(label, id=str(index)))
         with Vertical(id="dialog"):
-            yield Label(f"Contents: {self.lesson.title}", id="dialog-title")
+            yield Label(Text(f"Contents: {self.lesson.title}"), id="dialog-title")
             yield OptionList(*options, id="toc")
 
     def on_mount(self) -> None:

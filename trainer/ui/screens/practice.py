@@ -63,21 +63,23 @@ class PracticeSetupScreen(Screen[None]):
                 yield Button("Start", id="start", variant="primary")
             yield Label("Sources (none ticked: all)", classes="setup-label")
             yield SelectionList[str](
-                *((label, key) for key, label in SOURCE_LABELS.items()), id="sources"
+                *((Text(label), key) for key, label in SOURCE_LABELS.items()), id="sources"
             )
             yield Checkbox("Only questions I got wrong last time", id="mistakes")
             yield Label("Banks (none ticked: all banks)", classes="setup-label")
             yield SelectionList[str](id="banks")
             yield Label("Topics (none ticked: all topics)", classes="setup-label")
             yield SelectionList[str](
-                *((title, topic) for topic, title in TOPICS.items()), id="topics"
+                *((Text(title), topic) for topic, title in TOPICS.items()), id="topics"
             )
         yield KeyFooter()
 
     def on_bank_problems_loaded(self, event: BankProblems.Loaded) -> None:
         banks = self.query_one("#banks", SelectionList)
         banks.clear_options()
-        banks.add_options([(f"{bank.title} ({bank.id})", bank.id) for bank in self.app.banks.banks])
+        banks.add_options(
+            [(Text(f"{bank.title} ({bank.id})"), bank.id) for bank in self.app.banks.banks]
+        )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
