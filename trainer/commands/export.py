@@ -119,7 +119,7 @@ def select(args: argparse.Namespace, seed: int, setup: Context
             return 1
         mistakes = found
         if not mistakes:
-            error("no mistakes to export: your latest answer to every question was right")
+            error("no mistakes to export: no question has a wrong latest answer in your progress")
             return 1
     pool = setup.banks.questions
     chosen = select_questions(

@@ -118,9 +118,9 @@ def _split_on(text: str, markers: str) -> list[str]:
 def _text(raw: str) -> tuple[str, bool]:
     """(text, is it HTML) of a GIFT text with an optional [format] prefix, unescaped."""
     found = _FORMAT.match(raw)
-    is_html = bool(found) and found.group(1).lower() == "html"
-    body = raw[found.end():] if found else raw
-    return _unescape(body.strip()), is_html
+    if found is None:
+        return _unescape(raw.strip()), False
+    return _unescape(raw[found.end():].strip()), found.group(1).lower() == "html"
 
 
 def _plain(raw: str) -> str:

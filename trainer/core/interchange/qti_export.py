@@ -177,13 +177,13 @@ def _condition(question: Question) -> ET.Element:
         _sub(gte, "mapResponse", identifier=RESPONSE)
         _sub(gte, "baseValue", "1", baseType="float")
         return gte
-    if isinstance(question, Numeric) and question.tolerance:
+    if isinstance(question, Numeric):
         tolerance = number_text(question.tolerance)
-        equal = ET.Element(_q("equal"), toleranceMode="absolute",
-                           tolerance=f"{tolerance} {tolerance}")
+        equal = ET.Element(_q("equal"), {"toleranceMode": "absolute",
+                                         "tolerance": f"{tolerance} {tolerance}"}
+                           if question.tolerance else {"toleranceMode": "exact"})
     else:
-        equal = ET.Element(_q("equal" if isinstance(question, Numeric) else "match"),
-                           **({"toleranceMode": "exact"} if isinstance(question, Numeric) else {}))
+        equal = ET.Element(_q("match"))
     _sub(equal, "variable", identifier=RESPONSE)
     _sub(equal, "correct", identifier=RESPONSE)
     return equal
