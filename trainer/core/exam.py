@@ -27,7 +27,7 @@ from trainer.core.pool import find_questions
 from trainer.core.practice import TopicScore, topic_scores
 from trainer.core.questions import Grade, Presented, Question, grade, in_bank, present
 from trainer.core.review import schedule_answers
-from trainer.core.store import GradedAnswer, Store
+from trainer.core.store import GradedAnswer, ProgressStore
 
 WARNING_MINUTES = (10, 5, 1)
 FORM_VERSION = 2  # 2: each item carries its question as it stood when the exam started
@@ -184,7 +184,7 @@ class ExamReport:
 
 @dataclass(eq=False)
 class ExamSession:
-    store: Store
+    store: ProgressStore
     clock: Clock
     attempt_id: int
     blueprint: Blueprint
@@ -201,7 +201,7 @@ class ExamSession:
 
     @classmethod
     def start(
-        cls, store: Store, blueprint: Blueprint, pool: Sequence[Question], *, seed: int, clock: Clock
+        cls, store: ProgressStore, blueprint: Blueprint, pool: Sequence[Question], *, seed: int, clock: Clock
     ) -> ExamSession:
         """Draw a form (raises ShortDraw) and store it before the first question shows."""
         form, items = draw(blueprint, pool, seed)
@@ -220,7 +220,7 @@ class ExamSession:
     @classmethod
     def resume(
         cls,
-        store: Store,
+        store: ProgressStore,
         blueprints: BlueprintCatalog,
         pool: Sequence[Question],
         *,
@@ -240,7 +240,7 @@ class ExamSession:
     @classmethod
     def open(
         cls,
-        store: Store,
+        store: ProgressStore,
         attempt_id: int,
         blueprints: BlueprintCatalog,
         pool: Sequence[Question],
@@ -347,7 +347,7 @@ class ExamSession:
             self.store.set_exam_position(self.attempt_id, index)
 
     def answer(self, index: int, response: object) -> None:
-        """Store the answer at once (None clears it). Raises ExamClosed after the deadline."""
+        """ProgressStore the answer at once (None clears it). Raises ExamClosed after the deadline."""
         self._check_open(index)
         self.store.set_exam_response(self.attempt_id, index, response)
         self.items[index].response = response

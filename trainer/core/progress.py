@@ -34,7 +34,7 @@ from pydantic import (
 )
 
 from trainer.core.review import Recall, local_day, rebuild, recall
-from trainer.core.store import ExamScore, Store
+from trainer.core.store import ExamScore, ProgressStore
 from trainer.core.topics import TOPICS, topic_title
 
 RECENT_DAYS = 30
@@ -91,7 +91,7 @@ class Dashboard:
 
 
 def dashboard(
-    store: Store, now: datetime, lesson_ids: Collection[str], utc_offset: timedelta | None = None
+    store: ProgressStore, now: datetime, lesson_ids: Collection[str], utc_offset: timedelta | None = None
 ) -> Dashboard:
     """Every figure of the progress screen, as of `now`; lessons count if among `lesson_ids`
     (the ones that ship today)."""
@@ -114,7 +114,7 @@ def dashboard(
     )
 
 
-def streak(store: Store, day_start: datetime) -> int:
+def streak(store: ProgressStore, day_start: datetime) -> int:
     """Days in a row with at least one answer, ending today, or yesterday while today is
     still empty (a streak is not lost before the day is over)."""
     day = timedelta(days=1)
@@ -157,7 +157,7 @@ class RecordError(Exception):
     """A record file that cannot be imported; the message says why. Nothing was changed."""
 
 
-def export_record(store: Store, path: Path, now: datetime) -> dict[str, int]:
+def export_record(store: ProgressStore, path: Path, now: datetime) -> dict[str, int]:
     """Write the learner's whole record to `path` (replaced whole, never half-written);
     returns how many of each kind it holds."""
     data = store.export_data()
@@ -176,13 +176,13 @@ def export_record(store: Store, path: Path, now: datetime) -> dict[str, int]:
     return {key: len(value) for key, value in data.items()}
 
 
-def import_record(store: Store, path: Path) -> dict[str, int]:
+def import_record(store: ProgressStore, path: Path) -> dict[str, int]:
     """Check the file whole, then merge it; returns how many new rows of each kind it added.
     Raises RecordError (and changes nothing) for a file that is damaged, foreign or newer."""
     return merge_record(store, read_record(path))
 
 
-def merge_record(store: Store, data: dict[str, Any]) -> dict[str, int]:
+def merge_record(store: ProgressStore, data: dict[str, Any]) -> dict[str, int]:
     """Merge what `read_record` returned, in one transaction."""
     return store.import_data(data, rebuild)
 

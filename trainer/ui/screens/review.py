@@ -20,7 +20,6 @@ from textual.widgets import Button, Header, Input, Label, Static
 
 from trainer.core.review import (
     MAX_NEW_PER_DAY,
-    QUICK_SECONDS,
     backfill,
     new_per_day,
     review_queue,
@@ -33,17 +32,6 @@ if TYPE_CHECKING:
     from trainer.core.store import Store
     from trainer.ui.app import PacsTrainerApp
 
-_TYPE_NAMES = {
-    "true_false": "true/false",
-    "single_choice": "single choice",
-    "multiple_select": "select all",
-    "short_answer": "short answer",
-    "numeric": "numeric",
-    "matching": "matching",
-    "ordering": "ordering",
-}
-
-
 def sync_cards(app: PacsTrainerApp, store: Store | None = None) -> None:
     """Give a card to every answer from before review cards existed (after an upgrade or an
     import). The banks are loaded only if there are any (loading them takes a moment). `store`
@@ -52,8 +40,10 @@ def sync_cards(app: PacsTrainerApp, store: Store | None = None) -> None:
 
 
 def how_it_works() -> Text:
-    quick = ", ".join(f"{_TYPE_NAMES.get(kind, kind)} {int(limit)} s"
-                      for kind, limit in QUICK_SECONDS.items())
+    from trainer.core.questions import KINDS
+
+    by_time = sorted(KINDS.values(), key=lambda kind: kind.quick_seconds)
+    quick = ", ".join(f"{kind.name} {kind.quick_seconds:g} s" for kind in by_time)
     text = Text()
     text.append("How it works. ", style="bold")
     text.append(
