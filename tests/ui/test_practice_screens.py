@@ -3,6 +3,8 @@
 from textual.widgets import Input
 
 from trainer.core.questions import correct_response
+from conftest import submit
+
 from trainer.ui.app import make_app
 from trainer.ui.screens.home import HomeScreen
 from trainer.ui.screens.practice import (
@@ -12,12 +14,6 @@ from trainer.ui.screens.practice import (
     PracticeSummaryScreen,
 )
 from trainer.ui.widgets.question_view import QuestionView
-
-
-async def submit(pilot, screen, response):
-    view = screen.query_one(QuestionView)
-    view.post_message(QuestionView.AnswerSubmitted(view, response))
-    await pilot.pause()
 
 
 async def test_whole_practice_round_with_feedback_and_retry(tmp_path, clock):

@@ -4,6 +4,7 @@ re-rating after feedback, the dashboard and its actions, and a snapshot at 80x24
 from __future__ import annotations
 
 import random
+import threading
 import time
 
 import pytest
@@ -15,6 +16,8 @@ from trainer.core.paths import question_bank_dir
 from trainer.core.practice import PracticeSession
 from trainer.core.questions import correct_response
 from trainer.core.review import Rating
+from conftest import submit
+
 from trainer.ui.app import make_app
 from trainer.ui.screens.home import HomeScreen
 from trainer.ui.screens.practice import FeedbackView, PracticeScreen
@@ -36,12 +39,6 @@ def utc_days(monkeypatch):
     yield
     monkeypatch.undo()
     time.tzset()
-
-
-async def submit(pilot, screen, response):
-    view = screen.query_one(QuestionView)
-    view.post_message(QuestionView.AnswerSubmitted(view, response))
-    await pilot.pause()
 
 
 def text_of(screen, selector) -> str:
@@ -204,33 +201,38 @@ async def test_readiness_exam_is_chosen_with_a_key(tmp_path, clock):
         assert f"Readiness for {titles[1]}" in text_of(app.screen, "#readiness-text")
 
 
-def slow_count(monkeypatch, seconds):
-    """The dashboard's count takes this long (it runs on a worker thread)."""
-    count = progress_screen.dashboard
+def held_count(monkeypatch) -> threading.Event:
+    """The progress count (on its worker thread) waits until the returned event is set, so a
+    test decides when it ends instead of racing a sleep against the screen's timer."""
+    count = progress_screen.snapshot
+    done = threading.Event()
 
-    def slow(*args, **kwargs):
-        time.sleep(seconds)
+    def held(*args, **kwargs):
+        assert done.wait(10), "the test never let the count finish"
         return count(*args, **kwargs)
 
-    monkeypatch.setattr(progress_screen, "dashboard", slow)
+    monkeypatch.setattr(progress_screen, "snapshot", held)
+    return done
 
 
 async def test_a_slow_count_shows_the_screen_counting_then_the_figures(
     tmp_path, clock, monkeypatch
 ):
-    slow_count(monkeypatch, FIGURES_WAIT + 0.5)
+    done = held_count(monkeypatch)
+    monkeypatch.setattr(progress_screen, "FIGURES_WAIT", 1.0)  # room for a loaded machine
     app = make_app(data_dir=tmp_path, clock=clock, seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         populate(app, clock)
         app.open_section("progress")
         await pilot.pause()
         assert not isinstance(app.screen, ProgressScreen)  # counting, not yet in front
-        await pilot.pause(FIGURES_WAIT + 0.1)
+        await pilot.pause(1.2)  # the screen's own wait runs out
         screen = app.screen
         assert isinstance(screen, ProgressScreen)
         assert "Counting your answers" in text_of(screen, "#progress-summary")
         await pilot.press("p")  # nothing to practise yet: no harm done
         assert app.screen is screen
+        done.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert f"Answers {app.store.answer_count()}" in text_of(screen, "#progress-summary")
@@ -274,11 +276,12 @@ async def test_opening_again_counts_afresh_on_the_same_screen(tmp_path, clock):
 async def test_a_count_that_ends_after_the_learner_went_elsewhere_stays_behind(
     tmp_path, clock, monkeypatch
 ):
-    slow_count(monkeypatch, FIGURES_WAIT / 2)
+    done = held_count(monkeypatch)
     app = make_app(data_dir=tmp_path, clock=clock, seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_section("progress")
         app.open_section("lessons")  # before the count is done
+        done.set()
         await app.workers.wait_for_complete()
         await pilot.pause(FIGURES_WAIT + 0.1)
         assert isinstance(app.screen, LessonListScreen)
@@ -302,13 +305,17 @@ async def test_back_from_practising_the_figures_are_counted_again(tmp_path, cloc
 
 
 async def test_asking_twice_while_counting_brings_the_figures_once(tmp_path, clock, monkeypatch):
-    slow_count(monkeypatch, FIGURES_WAIT / 2)
+    done = held_count(monkeypatch)
     app = make_app(data_dir=tmp_path, clock=clock, seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         populate(app, clock)
         app.open_section("progress")
         app.open_section("progress")  # a second Enter before the count is done
-        await pilot.pause(2 * FIGURES_WAIT)  # the first count is cancelled, the second shown
+        done.set()
+        for _ in range(200):  # the first count is cancelled, the second shown
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ProgressScreen) and app.screen.figures is not None:
+                break
         screen = app.screen
         assert isinstance(screen, ProgressScreen)
         assert f"Answers {app.store.answer_count()}" in text_of(screen, "#progress-summary")

@@ -67,8 +67,8 @@ class Console:
             self._buffer += chunk
         if not self._buffer:
             return None
-        line, _, self._buffer = self._buffer.partition(b"\n")
-        return line.decode("utf-8", "replace").rstrip("\r")
+        raw, _, self._buffer = self._buffer.partition(b"\n")
+        return raw.decode("utf-8", "replace").rstrip("\r")
 
     def confirm(self, question: str, default: bool) -> bool | None:
         answer = self.ask(f"{question} [{'Y/n' if default else 'y/N'}] ")
@@ -143,7 +143,7 @@ def _last_letter(presented: Presented) -> str:
     return _label(len(presented.options) - 1) if presented.options else ""
 
 
-def _letters(presented: Presented, text: str) -> tuple[dict[str, object], list[str]]:
+def _letters(presented: Presented, text: str) -> tuple[dict[str, str], list[str]]:
     keys = {o.label: o.key for o in presented.options}
     letters = [t for t in re.split(r"[\s,;]+", text.upper()) if t]
     if any(letter not in keys for letter in letters):

@@ -17,11 +17,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -33,9 +33,21 @@ from pydantic import (
     ValidationError,
 )
 
-from trainer.core.review import Recall, local_day, rebuild, recall
+from trainer.core.review import (
+    Readiness,
+    Recall,
+    backfill,
+    local_day,
+    readiness,
+    rebuild,
+    recall,
+)
 from trainer.core.store import ExamScore, ProgressStore
 from trainer.core.topics import TOPICS, topic_title
+
+if TYPE_CHECKING:
+    from trainer.core.blueprints import Blueprint
+    from trainer.core.questions import Question
 
 RECENT_DAYS = 30
 WEAK_BELOW = 0.6  # mastery under this marks a topic weak
@@ -114,6 +126,30 @@ def dashboard(
     )
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """What the progress screen shows: the figures, and readiness for one exam."""
+
+    figures: Dashboard
+    readiness: Readiness | None
+
+
+def snapshot(
+    store: ProgressStore,
+    *,
+    now: datetime,
+    lesson_ids: Collection[str],
+    blueprint: Blueprint | None,
+    questions: Callable[[], Iterable[Question]],
+) -> Snapshot:
+    """The progress screen's use case: cards for answers that have none yet (from before
+    cards existed, or imported; `questions` is asked only then), then every figure."""
+    backfill(store, questions)
+    figures = dashboard(store, now, lesson_ids)
+    estimate = readiness(blueprint, figures.recall) if blueprint is not None else None
+    return Snapshot(figures, estimate)
+
+
 def streak(store: ProgressStore, day_start: datetime) -> int:
     """Days in a row with at least one answer, ending today, or yesterday while today is
     still empty (a streak is not lost before the day is over)."""
@@ -146,7 +182,7 @@ def topic_mastery(
             {*TOPICS, *stats, *recalls}, key=lambda t: (order.get(t, len(order)), t)
         )
     ]
-    started = sorted((t for t in found if t.mastery is not None), key=lambda t: t.mastery)
+    started = sorted((t for t in found if t.mastery is not None), key=lambda t: t.mastery or 0.0)
     return started + [t for t in found if t.mastery is None]
 
 

@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any, Literal, Union, get_args
+from typing import Annotated, Any, Literal, Type, Union, get_args
 
 from pydantic import (
     AfterValidator,
@@ -621,7 +621,7 @@ class QuestionKind:
     """Everything the core knows of one question type."""
 
     type: str
-    model: type[BaseModel]
+    model: Type[BaseModel]  # noqa: UP006 (a field here is called "type")
     name: str  # as a learner reads it: "single choice"
     instruction: str  # shown above the answer: "Choose one answer"
     quick_seconds: float  # right in less time than this counts as right and quick (Easy)

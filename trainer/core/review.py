@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from fsrs import Card, Rating, Scheduler
 
-from trainer.core.store import CardInfo, CardState, ReviewEntry, ProgressStore
+from trainer.core.store import CardInfo, CardState, ProgressStore, ReviewEntry
 from trainer.core.topics import TOPICS
 
 if TYPE_CHECKING:
@@ -191,12 +191,16 @@ def backfill(store: ProgressStore, questions: Callable[[], Iterable[Question]]) 
     """Make cards for questions answered without one (before cards existed, or imported), by
     replaying their answers. `questions` gives where to find them (generated ones are
     rebuilt); it is called only when there is something to do, as loading banks takes time.
-    Returns how many cards were made."""
+    Returns how many cards were made. A store that cannot be written is left as it is."""
+    if store.read_only:
+        return 0
     pending, through = store.answered_without_card()
     if not pending:
         store.mark_backfilled(through)
         return 0
-    from trainer.core.pool import find_questions  # pydantic and the generators: only if needed
+    from trainer.core.pool import (
+        find_questions,  # pydantic and the generators: only if needed
+    )
 
     infos: list[CardInfo] = []
     entries: list[ReviewEntry] = []

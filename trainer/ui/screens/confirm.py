@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from trainer.ui.screens.base import TrainerModal
 
-class Confirm(ModalScreen[bool]):
+
+class Confirm(TrainerModal[bool]):
     """A yes/no question; the details say what the choice means."""
 
     BINDINGS = [

@@ -15,13 +15,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from trainer.core.item_analysis import ItemReport, ItemStats, analyse
 from trainer.core.item_sources import question_lookup
 from trainer.core.sanitize import strip_controls
 from trainer.core.store import StoreError
+from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def summary(report: ItemReport) -> Text:
     return text
 
 
-class ItemAnalysisScreen(Screen[None]):
+class ItemAnalysisScreen(TrainerScreen[None]):
     CSS_PATH = "items.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="items.back")]
 
@@ -86,7 +86,8 @@ class ItemAnalysisScreen(Screen[None]):
         table.add_columns(*COLUMNS)
         self._count(self.app)
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False,
+          description="counting item statistics")
     def _count(self, app: PacsTrainerApp) -> None:
         try:
             store = app.store.reopen()

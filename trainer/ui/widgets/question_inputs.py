@@ -251,7 +251,7 @@ class ChoiceAnswer(_ListAnswer):
         # The help line under the choices names these keys; the footer keeps room for the
         # screen's own keys (next, flag, submit...) at 80 columns.
         Binding("space", "select", "Select", show=False, id="question.select"),
-        Binding("space", "toggle", "Toggle", show=False, id="question.toggle"),
+        Binding("space", "tick", "Tick", show=False, id="question.tick"),
         *_key_bindings("pick", "t" + _LETTERS, _CHOOSE, show=False),
         *_key_bindings("pick", _DIGITS, _CHOOSE, show=False),
     ]
@@ -301,8 +301,8 @@ class ChoiceAnswer(_ListAnswer):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pick":
             return not self.locked and parameters[0] in self.keys
-        if action in ("select", "toggle"):
-            return not self.locked and self.multiple == (action == "toggle")
+        if action in ("select", "tick"):
+            return not self.locked and self.multiple == (action == "tick")
         return super().check_action(action, parameters)
 
     def action_pick(self, key: str) -> None:
@@ -311,7 +311,7 @@ class ChoiceAnswer(_ListAnswer):
     def action_select(self) -> None:
         self.choose(self.cursor)
 
-    def action_toggle(self) -> None:
+    def action_tick(self) -> None:
         self.choose(self.cursor)
 
     def action_submit(self) -> None:
@@ -472,12 +472,13 @@ class OrderingAnswer(_ListAnswer):
     ]
 
     def __init__(self, items: Sequence[str], *, response: object | None, locked: bool) -> None:
+        given = [str(item) for item in response] if isinstance(response, (list, tuple)) else []
         restored = (
             isinstance(response, (list, tuple))
-            and sorted(map(str, response)) == sorted(items)
             and all(isinstance(item, str) for item in response)
+            and sorted(given) == sorted(items)
         )
-        self.order = list(response) if restored else list(items)  # type: ignore[arg-type]
+        self.order = given if restored else list(items)
         self.touched = restored
         super().__init__(len(items), locked=locked)
 
