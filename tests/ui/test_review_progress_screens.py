@@ -8,25 +8,23 @@ import threading
 import time
 
 import pytest
+from conftest import submit
 from textual.widgets import OptionList, Static
 
+import trainer.ui.screens.progress as progress_screen
 from trainer.core.blueprints import load_blueprints
 from trainer.core.exam import ExamSession
 from trainer.core.paths import question_bank_dir
 from trainer.core.practice import PracticeSession
 from trainer.core.questions import correct_response
 from trainer.core.review import Rating
-from conftest import submit
-
+from trainer.core.store import Store, StoreError
 from trainer.ui.app import make_app
 from trainer.ui.screens.home import HomeScreen
-from trainer.ui.screens.practice import FeedbackView, PracticeScreen
-import trainer.ui.screens.progress as progress_screen
-from trainer.core.store import Store, StoreError
 from trainer.ui.screens.lessons import LessonListScreen
+from trainer.ui.screens.practice import FeedbackView, PracticeScreen
 from trainer.ui.screens.progress import FIGURES_WAIT, ProgressScreen, ReadinessHelp
 from trainer.ui.screens.review import ReviewScreen
-from trainer.ui.widgets.question_view import QuestionView
 
 DAY = 86400
 
@@ -201,9 +199,10 @@ async def test_readiness_exam_is_chosen_with_a_key(tmp_path, clock):
         assert f"Readiness for {titles[1]}" in text_of(app.screen, "#readiness-text")
 
 
-def held_count(monkeypatch) -> threading.Event:
-    """The progress count (on its worker thread) waits until the returned event is set, so a
-    test decides when it ends instead of racing a sleep against the screen's timer."""
+@pytest.fixture
+def held_count(monkeypatch):
+    """The progress count (on its worker thread) waits until the event is set, so a test
+    decides when it ends instead of racing a sleep against the screen's timer."""
     count = progress_screen.snapshot
     done = threading.Event()
 
@@ -212,21 +211,25 @@ def held_count(monkeypatch) -> threading.Event:
         return count(*args, **kwargs)
 
     monkeypatch.setattr(progress_screen, "snapshot", held)
-    return done
+    yield done
+    done.set()  # a failed test does not leave the worker waiting
 
 
 async def test_a_slow_count_shows_the_screen_counting_then_the_figures(
-    tmp_path, clock, monkeypatch
+    tmp_path, clock, monkeypatch, held_count
 ):
-    done = held_count(monkeypatch)
-    monkeypatch.setattr(progress_screen, "FIGURES_WAIT", 1.0)  # room for a loaded machine
+    done = held_count
+    monkeypatch.setattr(progress_screen, "FIGURES_WAIT", 1.0)  # longer than one pause  # room for a loaded machine
     app = make_app(data_dir=tmp_path, clock=clock, seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         populate(app, clock)
         app.open_section("progress")
         await pilot.pause()
         assert not isinstance(app.screen, ProgressScreen)  # counting, not yet in front
-        await pilot.pause(1.2)  # the screen's own wait runs out
+        for _ in range(100):  # the screen's own wait (1 s) runs out: it comes forward
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ProgressScreen):
+                break
         screen = app.screen
         assert isinstance(screen, ProgressScreen)
         assert "Counting your answers" in text_of(screen, "#progress-summary")
@@ -274,9 +277,9 @@ async def test_opening_again_counts_afresh_on_the_same_screen(tmp_path, clock):
 
 
 async def test_a_count_that_ends_after_the_learner_went_elsewhere_stays_behind(
-    tmp_path, clock, monkeypatch
+    tmp_path, clock, held_count
 ):
-    done = held_count(monkeypatch)
+    done = held_count
     app = make_app(data_dir=tmp_path, clock=clock, seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_section("progress")
@@ -304,8 +307,8 @@ async def test_back_from_practising_the_figures_are_counted_again(tmp_path, cloc
         assert "Answers 1" in text_of(screen, "#progress-summary")
 
 
-async def test_asking_twice_while_counting_brings_the_figures_once(tmp_path, clock, monkeypatch):
-    done = held_count(monkeypatch)
+async def test_asking_twice_while_counting_brings_the_figures_once(tmp_path, clock, held_count):
+    done = held_count
     app = make_app(data_dir=tmp_path, clock=clock, seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         populate(app, clock)

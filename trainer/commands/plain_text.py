@@ -101,7 +101,9 @@ def render_question(presented: Presented) -> str:
         lines.append("")
         lines.extend(f"  {n}. {strip_controls(left)}" for n, left in enumerate(presented.lefts, 1))
         lines.append("  with")
-        lines.extend(f"  {_label(i)}. {strip_controls(right)}" for i, right in enumerate(presented.rights))
+        lines.extend(
+            f"  {_label(i)}. {strip_controls(right)}" for i, right in enumerate(presented.rights)
+        )
     if presented.items:
         lines.append("")
         lines.extend(f"  {n}. {strip_controls(item)}" for n, item in enumerate(presented.items, 1))

@@ -201,7 +201,13 @@ class ExamSession:
 
     @classmethod
     def start(
-        cls, store: ProgressStore, blueprint: Blueprint, pool: Sequence[Question], *, seed: int, clock: Clock
+        cls,
+        store: ProgressStore,
+        blueprint: Blueprint,
+        pool: Sequence[Question],
+        *,
+        seed: int,
+        clock: Clock,
     ) -> ExamSession:
         """Draw a form (raises ShortDraw) and store it before the first question shows."""
         form, items = draw(blueprint, pool, seed)
@@ -347,7 +353,7 @@ class ExamSession:
             self.store.set_exam_position(self.attempt_id, index)
 
     def answer(self, index: int, response: object) -> None:
-        """ProgressStore the answer at once (None clears it). Raises ExamClosed after the deadline."""
+        """Store the answer at once (None clears it). Raises ExamClosed after the deadline."""
         self._check_open(index)
         self.store.set_exam_response(self.attempt_id, index, response)
         self.items[index].response = response
@@ -438,7 +444,9 @@ def _items(form: ExamForm, questions: Sequence[Question]) -> list[ExamItem]:
     ]
 
 
-def _stored_questions(items: list[dict[str, Any]], pool: Sequence[Question]) -> list[Question | None]:
+def _stored_questions(
+    items: list[dict[str, Any]], pool: Sequence[Question]
+) -> list[Question | None]:
     """Each item's question as the form kept it; a form from before questions were kept
     (version 1), or a kept question this version cannot read, is looked up by id instead."""
     found: list[Question | None] = []

@@ -103,7 +103,10 @@ class Dashboard:
 
 
 def dashboard(
-    store: ProgressStore, now: datetime, lesson_ids: Collection[str], utc_offset: timedelta | None = None
+    store: ProgressStore,
+    now: datetime,
+    lesson_ids: Collection[str],
+    utc_offset: timedelta | None = None,
 ) -> Dashboard:
     """Every figure of the progress screen, as of `now`; lessons count if among `lesson_ids`
     (the ones that ship today)."""

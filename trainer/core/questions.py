@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any, Literal, Type, Union, get_args
+from typing import Annotated, Any, Literal, Type, Union, get_args  # noqa: UP035
 
 from pydantic import (
     AfterValidator,

@@ -152,7 +152,9 @@ def set_new_per_day(store: ProgressStore, count: int) -> None:
     store.set_setting(NEW_PER_DAY_SETTING, str(count))
 
 
-def status(store: ProgressStore, now: datetime, utc_offset: timedelta | None = None) -> ReviewStatus:
+def status(
+    store: ProgressStore, now: datetime, utc_offset: timedelta | None = None
+) -> ReviewStatus:
     start, end = local_day(now, utc_offset)
     due_now, due_today, cards = store.card_counts(now, end)
     return ReviewStatus(due_now, due_today, cards, store.cards_created_since(start),

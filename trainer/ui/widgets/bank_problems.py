@@ -13,7 +13,6 @@ from textual.widgets import Static
 
 from trainer.ui.screens.base import trainer_app
 
-
 SHOWN = 3  # problems listed; the rest are counted
 
 
