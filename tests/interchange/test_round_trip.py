@@ -16,8 +16,7 @@ from trainer.core.interchange import (
     printed_form,
     qti_export,
 )
-from trainer.core.questions import QUESTION_TYPES, Question, in_bank
-from trainer.core.questions import SingleChoice, TrueFalse
+from trainer.core.questions import QUESTION_TYPES, Question, SingleChoice, TrueFalse, in_bank
 
 TABLES = {
     "moodle export": moodle_export.WRITERS,

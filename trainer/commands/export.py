@@ -164,9 +164,8 @@ def _exam_form(args: argparse.Namespace, seed: int, setup: Context
 def write(fmt: str, questions: list[Question], out: Path, name: str, catalog: Catalog) -> str:
     """Write the file; returns a note on what it holds."""
     if fmt == "anki":
-        from trainer.core.interchange.anki_export import write_apkg
-
         from trainer.core.generators import registry_questions, study_questions
+        from trainer.core.interchange.anki_export import write_apkg
 
         titles = {bank.id: bank.title for bank in catalog.banks}
         titles.update({registry_questions.BANK: "Generated: SOP class registry",

@@ -98,7 +98,7 @@ def analyse(records: Sequence[dict[str, Any]], lookup: Lookup) -> ItemReport:
     """The report for these learners' records; `lookup` finds the questions by full id."""
     by_question: dict[str, list[_Answer]] = defaultdict(list)
     for learner, record in enumerate(records):
-        for row, answer in enumerate(record.get("answers", [])):
+        for answer in record.get("answers", []):
             session = answer.get("session_id")
             by_question[answer["question_id"]].append(_Answer(
                 (learner, session) if session else None,

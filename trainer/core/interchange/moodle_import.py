@@ -29,7 +29,6 @@ from trainer.core.interchange.tags import read_tags
 from trainer.core.questions import LETTERS
 
 
-
 @dataclass
 class Element:
     tag: str

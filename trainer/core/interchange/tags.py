@@ -1,9 +1,9 @@
 """What a bank question holds that Moodle and GIFT have no field for, carried as tags.
 
 Topics are tags as they are ("uids"); the rest are "name:value" tags: "difficulty:2",
-"lesson:uids#The UID root", "pinned:A,D" (choices that keep their place); GIFT, which has fewer fields still,
-adds "type:ordering", "unit:images" and "shuffle:no". Moodle shows
-them as ordinary tags and keeps them on export, so a bank survives a trip through Moodle.
+"lesson:uids#The UID root", "pinned:A,D" (choices that keep their place); GIFT, which has
+fewer fields still, adds "type:ordering", "unit:images" and "shuffle:no". Moodle shows them
+as ordinary tags and keeps them on export, so a bank survives a trip through Moodle.
 """
 
 from __future__ import annotations
