@@ -28,6 +28,7 @@ from trainer.core.practice import PracticeSession
 from trainer.core.questions import Question
 from trainer.core.sanitize import strip_controls
 from trainer.core.topics import TOPICS
+from trainer.ui.fit import shorten_middle
 from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.widgets.answer_summary import answer_summary
 from trainer.ui.widgets.bank_problems import BankProblems
@@ -144,7 +145,8 @@ class PracticeScreen(TrainerScreen[None]):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"Question {min(session.index + 1, session.total)} of {session.total}")
         text.append(f"   Score {session.right}/{session.answered}   ")
-        text.append(self.practice_title, style="bold")
+        room = max(10, self.size.width - 2 - text.cell_len)
+        text.append(shorten_middle(self.practice_title, room), style="bold")
         self.query_one("#practice-status", Static).update(text)
 
     async def show_question(self) -> None:
