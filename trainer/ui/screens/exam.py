@@ -24,8 +24,8 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from trainer.core.clock import clock_text
-from trainer.core.markdown_text import one_line
 from trainer.core.exam import ExamReport, ExamSession, ReviewItem
+from trainer.core.markdown_text import one_line
 from trainer.core.questions import format_answer
 from trainer.core.sanitize import strip_controls
 from trainer.ui.screens.base import TrainerModal, TrainerScreen
