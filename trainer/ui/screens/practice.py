@@ -29,7 +29,7 @@ from trainer.core.questions import Question
 from trainer.core.sanitize import strip_controls
 from trainer.core.topics import TOPICS
 from trainer.ui.fit import shorten_middle
-from trainer.ui.screens.base import TrainerScreen
+from trainer.ui.screens.base import TrainerScreen, trainer_app
 from trainer.ui.widgets.answer_summary import answer_summary
 from trainer.ui.widgets.bank_problems import BankProblems
 from trainer.ui.widgets.key_footer import KeyFooter
@@ -263,7 +263,8 @@ class FeedbackView(VerticalScroll):
         where.append(strip_controls("; ".join(q.references)))
         if q.lesson is not None:
             where.append("\nStudy this: ", style="bold")
-            where.append(f"lesson {q.lesson.id}")
+            lesson = trainer_app(self).lessons.get(q.lesson.id)
+            where.append(f"lesson “{lesson.title}”" if lesson else f"lesson {q.lesson.id}")
             if q.lesson.section:
                 where.append(f", section “{strip_controls(q.lesson.section)}”")
             where.append(" (ctrl+l)", style="dim")
@@ -293,8 +294,15 @@ class PracticeSummaryScreen(TrainerScreen[None]):
             headline.append(f" ({session.total - session.answered} skipped)", style="dim")
         yield Static(headline, id="summary-headline")
         yield DataTable(id="summary-table", cursor_type="row", zebra_stripes=True)
-        missed = len(self.session.missed())
-        hint = f"r: retry the {missed} you missed" if missed else "Nothing missed. Well done."
+        missed = len(session.missed())
+        skipped = session.total - session.answered
+        if missed and skipped:
+            hint = f"r: retry the {missed} you missed and the {skipped} skipped"
+        elif missed or skipped:
+            hint = f"r: retry the {missed or skipped} you {'missed' if missed else 'skipped'}"
+        else:
+            hint = "Nothing missed. Well done."
+        hint += "\nA question on several topics counts for each of them."
         yield Static(Text(hint, style="dim"), id="summary-hint")
         yield KeyFooter()
 
@@ -308,10 +316,11 @@ class PracticeSummaryScreen(TrainerScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry":
-            return bool(self.session.missed()) or None
+            return bool(self.session.to_retry()) or None
         return True
 
     def action_retry(self) -> None:
-        missed = self.session.missed()
-        if missed:
-            self.app.run_practice(missed, f"Retry: {self.practice_title}", replace=True)
+        again = self.session.to_retry()
+        if again:
+            title = f"Retry: {self.practice_title.removeprefix('Retry: ')}"
+            self.app.run_practice(again, title, replace=True)
