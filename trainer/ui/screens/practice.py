@@ -141,10 +141,9 @@ class PracticeScreen(TrainerScreen[None]):
 
     def _status(self) -> None:
         session = self.session
-        # Place and score first: a long lesson title is what gets cut at 80 columns.
+        # The score first; the place is in the question's own heading ("Question 2 of 10").
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"Question {min(session.index + 1, session.total)} of {session.total}")
-        text.append(f"   Score {session.right}/{session.answered}   ")
+        text.append(f"Score {session.right}/{session.answered}   ")
         room = max(10, self.size.width - 2 - text.cell_len)
         text.append(shorten_middle(self.practice_title, room), style="bold")
         self.query_one("#practice-status", Static).update(text)
