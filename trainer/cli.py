@@ -41,7 +41,17 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from trainer.commands import bank, history, progress, questions, quiz, registry, review, study
+    from trainer.commands import (
+        bank,
+        history,
+        lab,
+        progress,
+        questions,
+        quiz,
+        registry,
+        review,
+        study,
+    )
 
     parser = argparse.ArgumentParser(
         prog="pacs-trainer", description=DESCRIPTION, parents=[_common_options(False)]
@@ -49,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pacs-trainer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(True)
-    for module in (registry, bank, questions, study, quiz, history, review, progress):
+    for module in (registry, bank, questions, study, quiz, history, review, progress, lab):
         module.add_parser(sub, common)
     return parser
 
