@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -210,10 +211,13 @@ class _Association:
         return f"The association with {where} could not be set up{detail}"
 
     def ended(self) -> str | None:
-        """Why the association ended early (None while it is up)."""
+        """Why the association ended early: the reactor may take a moment to see an abort."""
         assoc = self.assoc
+        deadline = time.monotonic() + 2
+        while assoc.is_established and time.monotonic() < deadline:
+            time.sleep(0.01)
         if assoc.is_established:
-            return None
+            return "the peer sent no valid response; the association is aborted"
         if self.abort_received is not None:
             return "the peer aborted the association: " + _abort_text(self.abort_received)
         return (f"no answer within {self.timeouts.dimse:g} s (DIMSE timeout), or the "
@@ -306,7 +310,10 @@ def _send_batch(peer: Peer, contexts: Sequence[tuple[str, tuple[str, ...]]],
         if code is None:
             run.flush()
             left = len(objects) - index
-            out.add(ERROR, f"No C-STORE response for {item.label}: {link.ended()}; "
+            why = link.ended()
+            if link.assoc.is_established:
+                link.assoc.abort()
+            out.add(ERROR, f"No C-STORE response for {item.label}: {why}; "
                            f"{left} instances not stored")
             report.not_sent += left
             return
