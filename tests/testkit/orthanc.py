@@ -69,6 +69,7 @@ def orthanc(folder: Path, *, ae_title: str = "ORTHANC", startup: float = 30) -> 
                 "RemoteAccessAllowed": False,
                 "AuthenticationEnabled": False,
                 "DicomCheckCalledAet": True,
+                "DicomAlwaysAllowFind": True,  # C-FIND from any calling AE, as for C-STORE
                 "Plugins": [],
                 "StableAge": 1,
             }

@@ -108,7 +108,8 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
             "many instances the PACS stored; exit 1 when any was not stored."
         ),
     )
-    send.add_argument("folder", nargs="?", metavar="FOLDER", help="a folder of DICOM files")
+    send.add_argument("folder", nargs="?", metavar="FOLDER",
+                      help="a folder of DICOM files (right after PORT)")
     send.add_argument("--template", choices=[p.key for p in PROCEDURES], metavar="T",
                       help="send one synthetic study of this template instead: "
                            + ", ".join(p.key for p in PROCEDURES))

@@ -126,6 +126,10 @@ class Archive:
                 raise StoreRefused(OUT_OF_RESOURCES, disk_problem(exc)) from None
             try:
                 return self._index(incoming, len(data), transfer_syntax, calling_ae)
+            except sqlite3.OperationalError as exc:  # the index shares the disk
+                if "full" not in str(exc):
+                    raise
+                raise StoreRefused(OUT_OF_RESOURCES, "the disk is full (the index cannot grow)")
             finally:
                 incoming.unlink(missing_ok=True)
 
