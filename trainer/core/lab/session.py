@@ -154,3 +154,51 @@ def default_keys(level: str) -> dict[str, str]:
                   "InstanceNumber", "NumberOfFrames"),
     }[level]
     return dict.fromkeys(keys, "")
+
+
+class Bench:
+    """The free lab: the learner's SCU against the embedded PACS (every Storage SOP class,
+    loopback, a free port) or against a real PACS they name."""
+
+    def __init__(self, folder: Path, *, peer: scu.Peer | None = None,
+                 pacs_log: PacsLog | None = None, timeouts: Timeouts = Timeouts()) -> None:
+        self.timeouts = timeouts
+        self.real = peer
+        self.pacs: dict[str, EmbeddedPacs] = {}
+        if peer is None:
+            log = None if pacs_log is None else (lambda line: pacs_log("PACS", line))
+            self.pacs["PACS"] = EmbeddedPacs(Conformance(), Archive(folder), timeouts=timeouts,
+                                             log=log)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.pacs) or [self.real.called_ae if self.real else "PACS"]
+
+    def start(self) -> None:
+        for pacs in self.pacs.values():
+            pacs.start()
+
+    def stop(self) -> None:
+        for pacs in self.pacs.values():
+            pacs.stop()
+            pacs.archive.close()
+
+    def peer(self, name: str | None = None) -> scu.Peer:
+        if self.real is not None:
+            return self.real
+        pacs = self.pacs["PACS"]
+        return scu.Peer(LOOPBACK, pacs.port, pacs.conformance.ae_title)
+
+    def send(self, objects: list[scu.Outgoing], out: Transcript) -> scu.SendReport:
+        return scu.send(self.peer(), objects, out, self.timeouts)
+
+    def echo(self, out: Transcript, name: str | None = None) -> bool:
+        return scu.echo(self.peer(), out, self.timeouts)
+
+    def find(self, level: str, out: Transcript, name: str | None = None,
+             keys: Mapping[str, str] | None = None) -> scu.FindResult:
+        wanted = dict(keys) if keys is not None else default_keys(level)
+        return scu.find(self.peer(), level, wanted, out, self.timeouts)
+
+    def conformance(self, name: str | None = None) -> Conformance:
+        return self.pacs["PACS"].conformance
