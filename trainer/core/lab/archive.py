@@ -17,8 +17,6 @@ import shutil
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,9 +88,7 @@ class Archive:
         self.max_bytes = max_bytes
         self.objects.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            folder / INDEX_FILE, check_same_thread=False, isolation_level=None
-        )
+        self._db = sqlite3.connect(folder / INDEX_FILE, check_same_thread=False)
         # WAL without a sync per commit: an fsync per received object would cost ~20 ms each,
         # and a lab PACS that loses its last objects in a power cut loses nothing of value.
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -102,16 +98,6 @@ class Archive:
     def close(self) -> None:
         with self._lock:
             self._db.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
 
     def store(self, data: bytes, *, transfer_syntax: str, calling_ae: str) -> Stored:
         """Keep one received object (a Part 10 byte stream); StoreRefused when it cannot be."""
@@ -147,7 +133,7 @@ class Archive:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         row = (values["SOPClassUID"], values["StudyInstanceUID"], int(header.has_pixel_data),
                syntax, calling_ae, size, now, json.dumps(values))
-        with self._transaction() as db:
+        with self._db as db:  # one transaction: committed, or rolled back on error
             found = db.execute(
                 "SELECT file FROM instances WHERE sop_instance_uid = ?", (uid,)
             ).fetchone()
@@ -195,7 +181,7 @@ class Archive:
 
     def clear(self) -> None:
         """Forget everything stored: the files and the index rows."""
-        with self._lock, self._transaction() as db:
+        with self._lock, self._db as db:
             db.execute("DELETE FROM instances")
             shutil.rmtree(self.objects, ignore_errors=True)
             self.objects.mkdir(parents=True, exist_ok=True)

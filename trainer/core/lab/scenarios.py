@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from trainer.core.banks import BankError, bank_files, load_model_file
+from trainer.core.banks import BankError, load_model_files
 from trainer.core.lab import names
 from trainer.core.lab.conformance import Conformance, check_ae_title
 from trainer.core.questions import Id, Question, Text, in_bank
@@ -174,25 +174,8 @@ class ScenarioCatalog:
 
 def load_scenarios(folders: Iterable[Path], limits: Limits = Limits()) -> ScenarioCatalog:
     """Every scenario file in the folders; a bad one is reported, the others load."""
-    found: list[Scenario] = []
-    errors: list[BankError] = []
-    owners: dict[str, Path] = {}
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in bank_files(folder):
-            loaded = load_model_file(path, Scenario, kind="scenario", limits=limits)
-            errors.extend(loaded.errors)
-            scenario = loaded.model
-            if scenario is None:
-                continue
-            if scenario.id in owners:
-                line, col = loaded.document.locate(("id",)) if loaded.document else (None, None)
-                message = f"scenario id {quote(scenario.id)} is already used by {owners[scenario.id]}"
-                errors.append(BankError(path, message, line, col, "id"))
-                continue
-            owners[scenario.id] = path
-            found.append(scenario)
+    found, errors = load_model_files(folders, Scenario, kind="scenario", limits=limits,
+                                     missing_ok=True)
     return ScenarioCatalog(tuple(found), tuple(errors))
 
 

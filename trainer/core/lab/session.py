@@ -32,7 +32,22 @@ class Sent:
     report: scu.SendReport
 
 
-class LabSession:
+class _Running:
+    """Embedded PACS by name, started and stopped together."""
+
+    pacs: dict[str, EmbeddedPacs]
+
+    def start(self) -> None:
+        for pacs in self.pacs.values():
+            pacs.start()
+
+    def stop(self) -> None:
+        for pacs in self.pacs.values():
+            pacs.stop()
+            pacs.archive.close()
+
+
+class LabSession(_Running):
     def __init__(self, scenario: Scenario, folder: Path, *, pacs_log: PacsLog | None = None,
                  timeouts: Timeouts = Timeouts()) -> None:
         self.scenario = scenario
@@ -49,15 +64,6 @@ class LabSession:
             log = None if pacs_log is None else (lambda line, name=spec.name: pacs_log(name, line))
             self.pacs[spec.name] = EmbeddedPacs(spec.conformance(), archive, timeouts=timeouts,
                                                 log=log)
-
-    def start(self) -> None:
-        for pacs in self.pacs.values():
-            pacs.start()
-
-    def stop(self) -> None:
-        for pacs in self.pacs.values():
-            pacs.stop()
-            pacs.archive.close()
 
     @property
     def names(self) -> list[str]:
@@ -156,7 +162,7 @@ def default_keys(level: str) -> dict[str, str]:
     return dict.fromkeys(keys, "")
 
 
-class Bench:
+class Bench(_Running):
     """The free lab: the learner's SCU against the embedded PACS (every Storage SOP class,
     loopback, a free port) or against a real PACS they name."""
 
@@ -173,15 +179,6 @@ class Bench:
     @property
     def names(self) -> list[str]:
         return list(self.pacs) or [self.real.called_ae if self.real else "PACS"]
-
-    def start(self) -> None:
-        for pacs in self.pacs.values():
-            pacs.start()
-
-    def stop(self) -> None:
-        for pacs in self.pacs.values():
-            pacs.stop()
-            pacs.archive.close()
 
     def peer(self, name: str | None = None) -> scu.Peer:
         if self.real is not None:
