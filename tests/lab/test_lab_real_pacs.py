@@ -11,9 +11,9 @@ import re
 import subprocess
 
 import pytest
-
 from testkit.netns import in_private_network
 from testkit.orthanc import orthanc
+
 from trainer.cli import main
 
 CLONE_NEWNS = 0x00020000

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from trainer.commands import DEFAULT_SEED, error, format_table, positive_int
+from trainer.commands import DEFAULT_SEED, error, format_table
 from trainer.core.sanitize import strip_controls
 from trainer.core.studies import PROCEDURES, CountPolicy
 
@@ -196,8 +196,8 @@ def study_table(studies: tuple[Study, ...] | list[Study], policy: CountPolicy) -
                      display_date(study.date) if len(study.date) == 8 else study.date,
                      str(study.count(policy))))
         for series in study.series:
-            rows.append(("", "", "", f"  {series.series_number} {series.modality} "
-                         f"{series.description}", "", "", str(series.count(policy))))
+            line = f"  {series.series_number} {series.modality} {series.description}"
+            rows.append(("", "", "", line, "", "", str(series.count(policy))))
     cleaned = [tuple(strip_controls(cell, 40) for cell in row) for row in rows]
     return format_table(("Name", "ID", "Acc#", "Description", "Mods", "Date", "Images"),
                         cleaned)

@@ -251,7 +251,7 @@ def load_model_files(
             item = loaded.model
             if item is None:
                 continue
-            item_id = getattr(item, "id")
+            item_id = item.id  # type: ignore[attr-defined]
             if item_id in owners:
                 line, col = loaded.document.locate(("id",)) if loaded.document else (None, None)
                 message = f"{kind} id {quote(item_id)} is already used by {owners[item_id]}"

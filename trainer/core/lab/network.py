@@ -63,7 +63,8 @@ def exposure(host: str) -> str | None:
     if is_loopback(host):
         return None
     if host in ("0.0.0.0", "::", ""):
-        return f"listening on {host or 'every address'}: other machines on your network can reach it"
+        where = host or "every address"
+        return f"listening on {where}: other machines on your network can reach it"
     return f"listening on {host}: machines that can reach that address can reach it"
 
 

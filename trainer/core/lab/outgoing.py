@@ -10,11 +10,12 @@ DICOM are listed, not sent; the rest are sent as they are.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydicom.dataset import Dataset
+from pydicom.uid import UID
 
 from trainer.core.dicom_import import Skipped, import_folder
 from trainer.core.dicom_io import iter_datasets
@@ -77,14 +78,14 @@ def _private_series(template: Dataset, variation: Variation) -> Iterator[Dataset
         if keyword in dataset:
             delattr(dataset, keyword)
     series_uid = f"{dataset.StudyInstanceUID}.{PRIVATE_SERIES_NUMBER}"
-    dataset.SOPClassUID = dataset.file_meta.MediaStorageSOPClassUID = variation.private_class
+    private = UID(variation.private_class or "")
+    dataset.SOPClassUID = dataset.file_meta.MediaStorageSOPClassUID = private
     dataset.SeriesInstanceUID = series_uid
     dataset.SeriesNumber = PRIVATE_SERIES_NUMBER
     dataset.SeriesDescription = variation.private_description
     for number in range(1, variation.private_count + 1):
-        dataset.SOPInstanceUID = dataset.file_meta.MediaStorageSOPInstanceUID = (
-            f"{series_uid}.{number}"
-        )
+        instance = UID(f"{series_uid}.{number}")
+        dataset.SOPInstanceUID = dataset.file_meta.MediaStorageSOPInstanceUID = instance
         dataset.InstanceNumber = number
         yield dataset
 
@@ -97,8 +98,6 @@ class Folder:
 
 def folder_objects(root: Path) -> Folder:
     """The DICOM files under `root` to send as they are; the others, with why they are not."""
-    from pydicom import dcmread
-
     found = import_folder(root)
     items = []
     for study in found.studies:
@@ -107,9 +106,14 @@ def folder_objects(root: Path) -> Folder:
                 path = instance.path
                 syntax = _transfer_syntax(path)
                 label = str(path.relative_to(root))
-                items.append(Outgoing(label, series.sop_class_uid, syntax,
-                                      lambda path=path: dcmread(path)))
+                items.append(Outgoing(label, series.sop_class_uid, syntax, _reader(path)))
     return Folder(items, found.skipped)
+
+
+def _reader(path: Path) -> Callable[[], Dataset]:
+    from pydicom import dcmread
+
+    return lambda: dcmread(path)
 
 
 def _transfer_syntax(path: Path) -> str:

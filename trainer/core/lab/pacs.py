@@ -18,8 +18,8 @@ from typing import Any
 
 from pydicom.dataset import Dataset
 from pynetdicom import AE, evt
-from pynetdicom.sop_class import register_uid
 from pynetdicom.service_class import StorageServiceClass
+from pynetdicom.sop_class import register_uid
 
 from trainer.core.lab import names, query, transcript
 from trainer.core.lab.archive import Archive, StoreRefused
@@ -144,8 +144,8 @@ class EmbeddedPacs:
         accepted = len(assoc.accepted_contexts)
         self.log.add(
             SENT if accepted else WARNING,
-            f"A-ASSOCIATE-AC: {accepted} of {transcript.count(len(contexts), 'presentation context')} "
-            "accepted",
+            f"A-ASSOCIATE-AC: {accepted} of "
+            f"{transcript.count(len(contexts), 'presentation context')} accepted",
         )
         for cx in contexts:
             kind = OK if cx.result == 0 else WARNING
@@ -212,11 +212,13 @@ class EmbeddedPacs:
         try:
             matches = query.find(self.archive.contents(), level, keys)
         except ValueError as exc:
-            self.log.add(ERROR, f"C-FIND: {transcript.status(IDENTIFIER_MISMATCH, 'find')}: {exc}")
+            status = transcript.status(IDENTIFIER_MISMATCH, "find")
+            self.log.add(ERROR, f"C-FIND: {status}: {exc}")
             yield IDENTIFIER_MISMATCH, None
             return
         except Exception as exc:  # noqa: BLE001 - a broken index must not kill the association
-            self.log.add(ERROR, f"C-FIND: {transcript.status(UNABLE_TO_PROCESS, 'find')}: {exc}")
+            status = transcript.status(UNABLE_TO_PROCESS, "find")
+            self.log.add(ERROR, f"C-FIND: {status}: {exc}")
             yield UNABLE_TO_PROCESS, None
             return
         self.log.add(RECEIVED, f"C-FIND at {level} level, keys: {', '.join(keys) or 'none'}")
@@ -226,7 +228,8 @@ class EmbeddedPacs:
                 yield 0xFE00, None
                 return
             yield PENDING, _identifier(level, match.values)
-        self.log.add(SENT, f"C-FIND: {transcript.count(len(matches), 'match', 'matches')}, then 0x0000 Success")
+        found = transcript.count(len(matches), "match", "matches")
+        self.log.add(SENT, f"C-FIND: {found}, then 0x0000 Success")
 
 
 def _ae(title: object) -> str:
@@ -234,10 +237,13 @@ def _ae(title: object) -> str:
 
 
 def _query_text(value: object) -> str:
+    """A key's value as C-FIND matching reads it: a list of UIDs joined by backslashes."""
+    from pydicom.multival import MultiValue
+
     if value is None:
         return ""
-    if isinstance(value, (list, tuple)) or type(value).__name__ == "MultiValue":
-        return "\\".join(str(item) for item in value)  # type: ignore[union-attr]
+    if isinstance(value, (list, tuple, MultiValue)):
+        return "\\".join(str(item) for item in value)
     return str(value)
 
 
@@ -251,7 +257,8 @@ def _identifier(level: str, values: dict[str, query.Value]) -> Dataset:
 
 def _bind_problem(host: str, port: int, exc: OSError) -> str:
     if exc.errno == errno.EADDRINUSE or getattr(exc, "winerror", None) == 10048:
-        return f"port {port} on {host} is in use by another program; choose another port, or 0 for any free port"
+        return (f"port {port} on {host} is in use by another program; choose another port, "
+                "or 0 for any free port")
     if exc.errno == errno.EACCES:
         return f"not allowed to listen on {host}:{port} (ports below 1024 need privileges)"
     if exc.errno == errno.EADDRNOTAVAIL:

@@ -154,7 +154,8 @@ class _Association:
         out.add(STEP, f"Connecting to {where}: calling AE {peer.calling_ae}, called AE "
                       f"{peer.called_ae}")
         contexts = self.ae.requested_contexts
-        out.add(SENT, f"A-ASSOCIATE-RQ proposing {transcript.count(len(contexts), 'presentation context')}:")
+        proposed = transcript.count(len(contexts), "presentation context")
+        out.add(SENT, f"A-ASSOCIATE-RQ proposing {proposed}:")
         for number, cx in enumerate(contexts):  # IDs are odd: 1, 3, 5 ... (PS3.8 9.3.2.2)
             out.add(SENT, transcript.context_proposed(2 * number + 1, cx.abstract_syntax,
                                                       cx.transfer_syntax), 1)
@@ -396,8 +397,8 @@ def find(peer: Peer, level: str, keys: Mapping[str, str], out: Transcript,
     if final is None:
         out.add(ERROR, f"C-FIND ended without a final status: {link.ended()}")
         return FindResult(False, matches)
-    out.add(RECEIVED, f"{transcript.count(len(matches), 'match', 'matches')} (each 0xFF00 Pending), "
-                      "then C-FIND-RSP "
+    found = transcript.count(len(matches), "match", "matches")
+    out.add(RECEIVED, f"{found} (each 0xFF00 Pending), then C-FIND-RSP "
                       + transcript.status(final, "find"))
     link.close()
     return FindResult(final == 0, matches)

@@ -153,8 +153,11 @@ class LabScreen(Screen[None]):
         self.announced = False
         from trainer.core.lab.transcript import Transcript
 
-        self.transcript = Transcript(lambda line: self.post_message(LabLine("transcript", line)))
+        self.transcript = Transcript(self._transcript_line)
         self.pacs_log = Transcript()
+
+    def _transcript_line(self, line: Line) -> None:
+        self.post_message(LabLine("transcript", line))
 
     @property
     def title_text(self) -> str:
