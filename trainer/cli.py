@@ -43,7 +43,11 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     from trainer.commands import (
         bank,
+        exam,
+        export,
         history,
+        import_questions,
+        items,
         lab,
         progress,
         questions,
@@ -59,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pacs-trainer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(True)
-    for module in (registry, bank, questions, study, quiz, history, review, progress, lab):
+    for module in (registry, bank, questions, study, quiz, history, review, progress,
+                   export, import_questions, exam, items, lab):
         module.add_parser(sub, common)
     return parser
 

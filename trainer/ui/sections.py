@@ -72,6 +72,12 @@ SECTIONS: tuple[Section, ...] = (
         "trainer.ui.screens.lab:LabHomeScreen",
     ),
     Section("progress", "Progress", "Mastery by topic, exam history, streak", "app.open_progress"),
+    Section(
+        "item-analysis",
+        "Item analysis",
+        "For instructors: which questions work",
+        "trainer.ui.screens.items:ItemAnalysisScreen",
+    ),
 )
 
 
