@@ -52,7 +52,7 @@ def _study_folder(work: Path) -> Path:
     ct = next(p for p in PROCEDURES if p.key == "ct-chest-abdomen")
     export_studies(generate_studies(1, 1, (ct,)), work / "all")
     folder = work / "study"
-    for number, path in enumerate(sorted((work / "all").rglob("*.dcm"))[:INSTANCES]):
+    for path in sorted((work / "all").rglob("*.dcm"))[:INSTANCES]:
         target = folder / path.relative_to(work / "all")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(path, target)

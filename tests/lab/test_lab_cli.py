@@ -93,7 +93,8 @@ def test_lab_run_plain_works_the_enhanced_mr_ticket_end_to_end(clock, isolated_h
     scenario = shipped().get("enhanced-mr-refused")
     typed = _answers(scenario, 7) + "1\n"  # then the first change: accept Enhanced MR
     out = io.StringIO()
-    args = Namespace(name=scenario.id, plain=True, seed=7, timeout=5.0, data_dir=None)
+    args = Namespace(name=scenario.id, plain=True, seed=7, timeout=5.0, data_dir=None,
+                     bank_dir=None)
     assert lab.plain(args, stdin=io.StringIO(typed), stdout=out, clock=clock) == 0
     text = out.getvalue()
     assert "[1] Enhanced MR Image Storage: rejected: abstract syntax not supported" in text

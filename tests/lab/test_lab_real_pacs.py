@@ -86,7 +86,7 @@ def _send_to_a_small_disk(folder):
         finally:
             pacs.stop()
             pacs.archive.close()
-        return report.stored, report.total, out.text(), [l.text for l in log], echo, stored, \
+        return report.stored, report.total, out.text(), [line.text for line in log], echo, stored, \
             leftovers
     finally:
         subprocess.run(["umount", str(disk)], check=False)

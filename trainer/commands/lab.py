@@ -393,15 +393,14 @@ def plain(args: argparse.Namespace, *, stdin: IO[str], stdout: IO[str], clock: A
     """Work a scenario on these streams (the tests drive it in-process)."""
     import random
 
+    from trainer.commands import context, open_store
     from trainer.commands.plain_text import Console
     from trainer.commands.quiz import _run_practice
     from trainer.core.lab.network import LabError
     from trainer.core.lab.scenarios import shipped
     from trainer.core.lab.session import LabSession
     from trainer.core.lab.transcript import Transcript
-    from trainer.core.paths import data_dir
     from trainer.core.practice import PracticeSession
-    from trainer.core.store import Store, StoreError
 
     catalog = shipped()
     scenario = catalog.get(args.name)
@@ -412,14 +411,13 @@ def plain(args: argparse.Namespace, *, stdin: IO[str], stdout: IO[str], clock: A
     timeouts = _timeouts(args)
     if timeouts is None:
         return 2
-    try:
-        store = Store.in_dir(data_dir(args.data_dir), clock)
-    except StoreError as exc:
-        error(str(exc))
+    setup = context(args, clock)
+    store = open_store(setup)
+    if store is None:
         return 1
     console = Console(stdin, stdout)
     logs: list[tuple[str, Line]] = []
-    session = LabSession(scenario, data_dir(args.data_dir) / "lab" / scenario.id,
+    session = LabSession(scenario, setup.data_dir / "lab" / scenario.id,
                          pacs_log=lambda name, line: logs.append((name, line)),
                          timeouts=timeouts)
     try:

@@ -119,7 +119,8 @@ class Archive:
             except sqlite3.OperationalError as exc:  # the index shares the disk
                 if "full" not in str(exc):
                     raise
-                raise StoreRefused(OUT_OF_RESOURCES, "the disk is full (the index cannot grow)")
+                raise StoreRefused(OUT_OF_RESOURCES,
+                                   "the disk is full (the index cannot grow)") from None
             finally:
                 incoming.unlink(missing_ok=True)
 

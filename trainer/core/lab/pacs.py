@@ -82,7 +82,7 @@ class EmbeddedPacs:
             if not uid.startswith("1.2.840.10008."):
                 _register_private(uid)
             ae.add_supported_context(uid, list(self.conformance.transfer_syntaxes))
-        handlers = [
+        handlers: list[Any] = [
             (evt.EVT_CONN_OPEN, self._opened),
             (evt.EVT_REQUESTED, self._requested),
             (evt.EVT_ACCEPTED, self._accepted),

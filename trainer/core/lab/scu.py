@@ -157,9 +157,10 @@ class _Association:
         proposed = transcript.count(len(contexts), "presentation context")
         out.add(SENT, f"A-ASSOCIATE-RQ proposing {proposed}:")
         for number, cx in enumerate(contexts):  # IDs are odd: 1, 3, 5 ... (PS3.8 9.3.2.2)
-            out.add(SENT, transcript.context_proposed(2 * number + 1, cx.abstract_syntax,
+            out.add(SENT, transcript.context_proposed(2 * number + 1, str(cx.abstract_syntax),
                                                       cx.transfer_syntax), 1)
-        handlers = [(evt.EVT_CONN_OPEN, no_delay), (evt.EVT_ACSE_RECV, self._acse_received)]
+        handlers: list[Any] = [(evt.EVT_CONN_OPEN, no_delay),
+                               (evt.EVT_ACSE_RECV, self._acse_received)]
         with _pynetdicom_errors() as errors:
             assoc = self.ae.associate(peer.host, peer.port, ae_title=peer.called_ae,
                                       evt_handlers=handlers)
@@ -167,7 +168,7 @@ class _Association:
         answer = assoc.acceptor.primitive
         if assoc.is_rejected and answer is not None:
             out.add(ERROR, "A-ASSOCIATE-RJ: " + transcript.rejection(
-                int(answer.result), int(answer.result_source), int(answer.diagnostic)))
+                answer.result or 0, answer.result_source or 0, answer.diagnostic or 0))
             return False
         if answer is not None and answer.result == 0:
             self._results(assoc)

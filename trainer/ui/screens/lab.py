@@ -22,7 +22,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Label, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
@@ -31,6 +30,7 @@ from trainer.core.lab.scenarios import Scenario, shipped
 from trainer.core.lab.transcript import ERROR, NOTE, OK, RECEIVED, SENT, STEP, WARNING, Line
 from trainer.core.sanitize import strip_controls
 from trainer.core.studies import PROCEDURES, CountPolicy, Study
+from trainer.ui.screens.base import TrainerModal, TrainerScreen
 from trainer.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def _line_text(line: Line) -> Text:
     return Text("  " * line.indent + strip_controls(line.text), style=STYLES.get(line.kind, ""))
 
 
-class LabHomeScreen(Screen[None]):
+class LabHomeScreen(TrainerScreen[None]):
     """The tickets, then the free lab and a real PACS."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="lab-home.back")]
@@ -125,7 +125,7 @@ class LabFound(Message):
 # --- the lab screen ---------------------------------------------------------------------------
 
 
-class LabScreen(Screen[None]):
+class LabScreen(TrainerScreen[None]):
     """A scenario (scenario=...), the free lab (nothing), or a real PACS (peer=...)."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -199,11 +199,12 @@ class LabScreen(Screen[None]):
 
     # --- workers ------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="lab", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="lab", exit_on_error=False,
+          description="starting the lab's PACS")
     def _start(self) -> None:
         from trainer.core.lab.session import Bench, LabSession
 
-        folder = self.app.store.path.parent / "lab"
+        folder = self.app.setup.data_dir / "lab"
 
         def pacs_line(name: str, line: Line) -> None:
             self.pacs_log.lines.append(line)
@@ -228,11 +229,9 @@ class LabScreen(Screen[None]):
         self.refresh_bindings()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed operation frees the keys again; the app tells the learner what failed."""
         if event.state == WorkerState.ERROR:
             self.busy = False
-            error = event.worker.error
-            self.notify(strip_controls(str(error), 300), title="The lab could not do that",
-                        severity="error", markup=False)
             self._status()
             self.refresh_bindings()
 
@@ -246,7 +245,8 @@ class LabScreen(Screen[None]):
         self.refresh_bindings()
         self._network(job)
 
-    @work(thread=True, exclusive=True, group="lab-net", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="lab-net", exit_on_error=False,
+          description="talking to the PACS")
     def _network(self, job: Any) -> None:
         try:
             job()
@@ -342,16 +342,12 @@ class LabScreen(Screen[None]):
     def action_answer(self) -> None:
         if self.scenario is None:
             return
-        from trainer.core.practice import PracticeSession
-        from trainer.ui.screens.practice import PracticeScreen
-
         answered = self.bench.answered if self.bench is not None else set()
         questions = [q for q in self.scenario.questions if q.id not in answered]
         if not questions:
             questions = list(self.scenario.questions)  # answered all: again, for practice
-        self.practice = PracticeSession(questions, rng=random.Random(self.app.seed),
-                                        clock=self.app.clock, store=self.app.store, mode="lab")
-        self.app.push_screen(PracticeScreen(self.practice, f"Lab: {self.scenario.title}"))
+        self.practice = self.app.run_practice(questions, f"Lab: {self.scenario.title}",
+                                              rng=random.Random(self.app.seed), mode="lab")
 
     def on_screen_resume(self) -> None:
         if self.practice is not None and self.bench is not None:
@@ -491,7 +487,7 @@ def _matches_table(matches: list[dict[str, Any]]) -> Table:
 # --- dialogs ----------------------------------------------------------------------------------
 
 
-class ChoiceDialog(ModalScreen[str | None]):
+class ChoiceDialog(TrainerModal[str | None]):
     """Pick one of a few (id, label) choices; Esc cancels."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="lab-choice.cancel")]
@@ -514,7 +510,7 @@ class ChoiceDialog(ModalScreen[str | None]):
         self.dismiss(str(event.option.id))
 
 
-class TextDialog(ModalScreen[None]):
+class TextDialog(TrainerModal[None]):
     BINDINGS = [Binding("escape,t", "dismiss", "Close", id="lab-text.close")]
 
     def __init__(self, title: str, text: Text) -> None:
@@ -530,7 +526,7 @@ class TextDialog(ModalScreen[None]):
         self.query_one(VerticalScroll).focus()
 
 
-class PeerDialog(ModalScreen["Peer | None"]):
+class PeerDialog(TrainerModal["Peer | None"]):
     """Host, port and AE titles of a real PACS, checked before the dialog closes."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="lab-peer.cancel")]
