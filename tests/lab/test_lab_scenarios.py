@@ -4,12 +4,15 @@ not; what the questions claim about counts is what C-FIND returns."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import QUICK
 
 from trainer.core.lab.scenarios import find_question, load_scenarios, shipped
 from trainer.core.lab.session import LabSession
 from trainer.core.lab.transcript import Transcript
+from trainer.core.paths import lab_dir
 from trainer.core.pool import find_questions
 from trainer.core.questions import Numeric
 
@@ -105,3 +108,44 @@ def test_a_bad_scenario_is_reported_with_file_and_line_and_the_others_load(tmp_p
     assert any(":7:13: modality.ae_title: AE title" in m and "at most 16" in m for m in messages)
     assert any(":10:15: pacs[0].storage[0]" in m and "not a Storage SOP class" in m
                for m in messages)
+
+
+TAG = re.compile(r"\(([0-9A-Fa-f]{4}),([0-9A-Fa-f]{4})\)")
+
+
+def test_every_tag_the_lab_shows_is_in_pydicoms_dictionary():
+    from pydicom.datadict import keyword_for_tag, tag_for_keyword
+
+    from trainer.ui.screens.lab import _COLUMN_TITLES
+
+    texts = [path.read_text() for path in lab_dir().glob("*.yaml")]
+    tags = {(int(g, 16) << 16) | int(e, 16) for text in texts for g, e in TAG.findall(text)}
+    assert tags, "the scenarios cite no tag"
+    for tag in tags:
+        assert keyword_for_tag(tag), f"({tag >> 16:04X},{tag & 0xFFFF:04X}) is not in PS3.6"
+    for keyword, title in _COLUMN_TITLES.items():
+        found = TAG.fullmatch(title)
+        if found:
+            assert tag_for_keyword(keyword) == (int(found[1], 16) << 16) | int(found[2], 16)
+
+
+def test_private_sop_classes_named_by_the_lab_are_not_dicom_uids():
+    from trainer.core.lab.names import PRIVATE_SOP_CLASSES
+    from trainer.core.registry import uid_dictionary
+
+    for uid in PRIVATE_SOP_CLASSES:
+        assert not uid.startswith("1.2.840.10008.") and uid not in uid_dictionary()
+
+
+def test_the_uids_the_lab_names_are_pydicoms():
+    from trainer.core.lab import names
+    from trainer.core.registry import uid_dictionary
+
+    dictionary = uid_dictionary()
+    for group, uids in names.TRANSFER_SYNTAX_GROUPS.items():
+        for uid in uids:
+            assert dictionary[uid][1] == "Transfer Syntax", (group, uid)
+    assert dictionary[names.VERIFICATION][0] == "Verification SOP Class"
+    assert dictionary[names.STUDY_ROOT_FIND][0] == (
+        "Study Root Query/Retrieve Information Model - FIND")
+    assert dictionary[names.JPEG2000_LOSSLESS][0] == "JPEG 2000 Image Compression (Lossless Only)"
