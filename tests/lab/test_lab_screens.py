@@ -133,6 +133,7 @@ async def test_a_real_pacs_is_named_in_a_dialog_and_echoed(tmp_path, clock, star
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, LabScreen) and screen.real is not None
+        assert screen.timeouts is not None and screen.timeouts.acse == 10
         await _settle(app, pilot)
         await pilot.press("e")
         await _settle(app, pilot)

@@ -64,8 +64,9 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
     )
     pacs.add_argument("--host", default="127.0.0.1",
                       help="address to listen on (default 127.0.0.1, this machine only)")
-    pacs.add_argument("--port", type=int, default=11112,
-                      help="port to listen on (default 11112; 0 picks a free one)")
+    pacs.add_argument("--port", type=int, default=0,
+                      help="port to listen on (default 0: a free one, printed at start; "
+                           "DICOM's registered port is 11112)")
     pacs.add_argument("--ae-title", default="PACS", help="the PACS's AE title (default PACS)")
     pacs.add_argument("--any-called-ae", action="store_true",
                       help="accept any called AE title (by default it must be --ae-title)")

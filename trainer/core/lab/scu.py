@@ -175,7 +175,7 @@ class _Association:
             if assoc.is_established:
                 return True
             out.add(ERROR, "No presentation context was accepted, so nothing can be sent: "
-                           "the association is aborted (A-ABORT), as dcmtk's tools do too")
+                           "the SCU aborts the association (A-ABORT)")
             return False
         out.add(ERROR, self._failure(errors.messages, where))
         return False

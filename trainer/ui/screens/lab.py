@@ -11,6 +11,7 @@ like every other answer. Text from scenarios and DICOM data is shown as plain Te
 from __future__ import annotations
 
 import random
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,12 +35,14 @@ from trainer.ui.screens.base import TrainerModal, TrainerScreen
 from trainer.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
+    from trainer.core.lab.network import Timeouts
     from trainer.core.lab.scu import Peer
     from trainer.core.practice import PracticeSession
 
 STYLES = {STEP: "bold", SENT: "cyan", RECEIVED: "blue", OK: "green", WARNING: "yellow",
           ERROR: "bold red", NOTE: "dim"}
 FREE, REAL = "free-lab", "real-pacs"
+MAX_LINES = 5000  # per pane: a long session stays within memory
 
 
 def _line_text(line: Line) -> Text:
@@ -84,9 +87,10 @@ class LabHomeScreen(TrainerScreen[None]):
             if scenario is not None:
                 self.app.push_screen(LabScreen(scenario=scenario))
 
-    def _open_real(self, peer: Peer | None) -> None:
-        if peer is not None:
-            self.app.push_screen(LabScreen(peer=peer))
+    def _open_real(self, chosen: tuple[Peer, Timeouts] | None) -> None:
+        if chosen is not None:
+            peer, timeouts = chosen
+            self.app.push_screen(LabScreen(peer=peer, timeouts=timeouts))
 
 
 def _option(title: str, description: str) -> Text:
@@ -106,6 +110,10 @@ class LabLine(Message):
 
 class LabReady(Message):
     """The PACS are listening (or the real PACS is set), and the work can begin."""
+
+    def __init__(self, studies: dict[str, tuple[Study, ...]]) -> None:
+        super().__init__()
+        self.studies = studies
 
 
 class LabDone(Message):
@@ -141,10 +149,12 @@ class LabScreen(TrainerScreen[None]):
         Binding("t", "ticket", "Ticket", id="lab.ticket"),
     ]
 
-    def __init__(self, *, scenario: Scenario | None = None, peer: Peer | None = None) -> None:
+    def __init__(self, *, scenario: Scenario | None = None, peer: Peer | None = None,
+                 timeouts: Timeouts | None = None) -> None:
         super().__init__()
         self.scenario = scenario
         self.real = peer
+        self.timeouts = timeouts
         self.bench: Any = None  # a LabSession or a Bench once started
         self.ready = False
         self.busy = False
@@ -176,7 +186,7 @@ class LabScreen(TrainerScreen[None]):
                 with Vertical(classes="lab-pane", id=f"lab-{pane}-pane") as box_:
                     box_.border_title = title
                     yield RichLog(id=f"lab-{pane}", wrap=True, markup=False, highlight=False,
-                                  min_width=20)
+                                  min_width=20, max_lines=MAX_LINES)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -194,14 +204,16 @@ class LabScreen(TrainerScreen[None]):
         self._start()
 
     def on_unmount(self) -> None:
+        """Stop the PACS off the UI thread: a server takes up to half a second to wind down."""
         if self.bench is not None:
-            self.bench.stop()
+            threading.Thread(target=self.bench.stop, name="lab-stop", daemon=True).start()
 
     # --- workers ------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="lab", exit_on_error=False,
           description="starting the lab's PACS")
     def _start(self) -> None:
+        from trainer.core.lab.network import Timeouts
         from trainer.core.lab.session import Bench, LabSession
 
         folder = self.app.setup.data_dir / "lab"
@@ -211,13 +223,15 @@ class LabScreen(TrainerScreen[None]):
             self.post_message(LabLine("pacs", line if len(self._pacs_names()) < 2
                                       else Line(line.kind, f"{name}: {line.text}", line.indent)))
 
+        timeouts = self.timeouts or Timeouts()
         if self.scenario is not None:
-            work: Any = LabSession(self.scenario, folder / self.scenario.id, pacs_log=pacs_line)
+            work: Any = LabSession(self.scenario, folder / self.scenario.id, pacs_log=pacs_line,
+                                   timeouts=timeouts)
         else:
-            work = Bench(folder / "free", peer=self.real, pacs_log=pacs_line)
+            work = Bench(folder / "free", peer=self.real, pacs_log=pacs_line, timeouts=timeouts)
         work.start()
         self.bench = work
-        self.post_message(LabReady())
+        self.post_message(LabReady(self._studies()))
 
     def _pacs_names(self) -> list[str]:
         return [spec.name for spec in self.scenario.pacs] if self.scenario else ["PACS"]
@@ -225,7 +239,7 @@ class LabScreen(TrainerScreen[None]):
     def on_lab_ready(self, event: LabReady) -> None:
         self.ready = True
         self._status()
-        self._show_studies(self._studies())
+        self._show_studies(event.studies)
         self.refresh_bindings()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -526,13 +540,14 @@ class TextDialog(TrainerModal[None]):
         self.query_one(VerticalScroll).focus()
 
 
-class PeerDialog(TrainerModal["Peer | None"]):
+class PeerDialog(TrainerModal["tuple[Peer, Timeouts] | None"]):
     """Host, port and AE titles of a real PACS, checked before the dialog closes."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="lab-peer.cancel")]
     FIELDS = (("host", "Host", "127.0.0.1"), ("port", "Port", "104"),
               ("called", "Called AE title (the PACS's)", "ORTHANC"),
-              ("calling", "Calling AE title (yours)", "PACSTRAINER"))
+              ("calling", "Calling AE title (yours)", "PACSTRAINER"),
+              ("timeout", "Timeout, seconds (every wait on the network)", "10"))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -546,7 +561,7 @@ class PeerDialog(TrainerModal["Peer | None"]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        from trainer.core.lab.network import is_loopback
+        from trainer.core.lab.network import Timeouts, is_loopback
         from trainer.core.lab.scu import Peer
 
         values = {key: self.query_one(f"#peer-{key}", Input).value.strip()
@@ -555,6 +570,11 @@ class PeerDialog(TrainerModal["Peer | None"]):
             if not values["port"].isdigit():
                 raise ValueError("the port must be a whole number, e.g. 104 or 4242")
             peer = Peer(values["host"], int(values["port"]), values["called"], values["calling"])
+            try:
+                seconds = float(values["timeout"])
+            except ValueError:
+                raise ValueError("the timeout must be a number of seconds, e.g. 10") from None
+            timeouts = Timeouts.all(seconds)
         except ValueError as exc:
             self.query_one("#peer-problem", Static).update(
                 Text(strip_controls(str(exc), 200), style="bold red"))
@@ -562,4 +582,4 @@ class PeerDialog(TrainerModal["Peer | None"]):
         if not is_loopback(peer.host):
             self.notify(f"{peer.host} is not this machine: the lab will talk to it over the "
                         "network.", markup=False)
-        self.dismiss(peer)
+        self.dismiss((peer, timeouts))
