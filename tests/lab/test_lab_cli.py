@@ -163,3 +163,17 @@ def test_the_other_commands_and_the_app_start_without_pynetdicom():
                             check=False)
     assert result.returncode == 0, result.stderr
 
+
+
+def test_lab_get_retrieves_a_study_into_a_folder(start_pacs, capsys, tmp_path):
+    pacs = start_pacs()
+    where = ["127.0.0.1", str(pacs.port)]
+    assert main(["lab", "send", *where, "--template", "cr-knee"]) == 0
+    assert main(["lab", "find", *where, "--json", "-k", "StudyInstanceUID"]) == 0
+    out = capsys.readouterr().out
+    uid = re.search(r'"StudyInstanceUID": "([\d.]+)"', out).group(1)
+    assert main(["lab", "get", *where, "-k", f"StudyInstanceUID={uid}", "--out",
+                 str(tmp_path / "got")]) == 0
+    assert "C-GET-RSP 0x0000 Success" in capsys.readouterr().out
+    assert len(list((tmp_path / "got").glob("*.dcm"))) == 3
+    assert main(["lab", "get", *where, "--out", str(tmp_path / "x")]) == 2

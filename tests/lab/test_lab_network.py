@@ -272,3 +272,21 @@ def test_a_folder_to_send_lists_what_is_not_dicom(tmp_path):
     found = outgoing.folder_objects(tmp_path / "out")
     assert len(found.objects) == 3
     assert [(s.path.name, s.kind) for s in found.skipped] == [("notes.txt", "not DICOM")]
+
+
+def test_c_get_sends_the_study_back_on_the_same_association(start_pacs, tmp_path):
+    log = []
+    pacs = start_pacs(log=log)
+    chest = study("xr-chest", seed=3)
+    scu.send(peer(pacs), outgoing.study_objects(chest), Transcript(), QUICK)
+    out = Transcript()
+    classes = [series.sop_class_uid for series in chest.series]
+    result = scu.get(peer(pacs), "STUDY", {"StudyInstanceUID": chest.study_instance_uid},
+                     classes, tmp_path / "got", out, QUICK)
+    assert result.ok and len(result.received) == 3
+    assert "sub-operations: 3 completed, 0 failed, 0 warning" in out.text()
+    from trainer.core.dicom_import import import_folder
+
+    [back] = import_folder(tmp_path / "got").studies
+    assert back.study_instance_uid == chest.study_instance_uid
+    assert any("C-GET at STUDY level: 3 instances" in line.text for line in log)

@@ -38,11 +38,15 @@ def _send_and_find(folder):
         series = scu.find(peer, "SERIES", {"SeriesInstanceUID": "", "Modality": "",
                                            "NumberOfSeriesRelatedInstances": ""}, Transcript())
         files = sum(1 for path in export.rglob("*.dcm"))
-        return code, printed.getvalue() + seen.text(), found, series, files
+        uid = found.matches[0]["StudyInstanceUID"] if found.matches else ""
+        classes = ["1.2.840.10008.5.1.4.1.1.4", "1.2.840.10008.5.1.4.1.1.88.59"]
+        got = scu.get(peer, "STUDY", {"StudyInstanceUID": uid}, classes, folder / "got", seen)
+        return code, printed.getvalue() + seen.text(), found, series, (files, len(got.received))
 
 
 def test_lab_send_to_orthanc_reports_what_orthanc_finds(tmp_path):
-    code, printed, found, series, files = in_private_network(_send_and_find, tmp_path)
+    code, printed, found, series, (files, retrieved) = in_private_network(_send_and_find,
+                                                                          tmp_path)
     assert code == 0, printed
     reported = int(re.search(r"Result: (\d+) of (\d+) instances stored", printed).group(1))
     assert reported == files
@@ -52,6 +56,7 @@ def test_lab_send_to_orthanc_reports_what_orthanc_finds(tmp_path):
     assert sorted(study["ModalitiesInStudy"]) == ["KO", "MR"]
     assert sum(s["NumberOfSeriesRelatedInstances"] for s in series.matches) == reported
     assert {s["Modality"] for s in series.matches} == {"MR", "KO"}
+    assert retrieved == reported, printed  # C-GET from Orthanc brings every instance back
 
 
 def _send_to_a_small_disk(folder):

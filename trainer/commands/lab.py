@@ -1,7 +1,7 @@
 """`pacs-trainer lab ...`: the PACS lab on the command line, like small dcmtk tools.
 
 `lab pacs` runs the embedded PACS in the foreground (point storescu, findscu or a modality
-simulator at it); `lab echo|send|find` are the learner's SCU against any PACS, each printing
+simulator at it); `lab echo|send|find|get` are the learner's SCU against any PACS, each printing
 the transcript of what happened on the wire; `lab scenarios` lists the tickets and
 `lab run NAME --plain` works one as plain text. pynetdicom is imported only inside `run_*`.
 """
@@ -57,9 +57,10 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
         "pacs", parents=[common, timeout], help="run the embedded PACS in the foreground",
         description=(
             "Run the embedded PACS until ctrl+c: Verification, Storage and Study Root "
-            "C-FIND, with the conformance you give. It prints its log as associations come "
-            "in, and its study list when it stops. Received objects are kept in a folder "
-            "with an index (files named by number, never from received values)."
+            "C-FIND and C-GET, with the conformance you give. It prints its log as "
+            "associations come in, and its study list when it stops. Received objects are "
+            "kept in a folder with an index (files named by number, never from received "
+            "values)."
         ),
     )
     pacs.add_argument("--host", default="127.0.0.1",
@@ -129,6 +130,20 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
                       help="a key, e.g. -k PatientID=123 -k ModalitiesInStudy (repeatable)")
     find.add_argument("--json", action="store_true", help="print the matches as JSON")
     find.set_defaults(func=run_find)
+
+    get = actions.add_parser(
+        "get", parents=[common, peer, timeout], help="C-GET: retrieve instances into a folder",
+        description=(
+            "Study Root C-GET: the PACS sends the instances back on the same association "
+            "(we take the Storage SCP role). A C-FIND at image level first learns which SOP "
+            "classes to offer to receive. Give the UIDs of what to retrieve with -k."
+        ),
+    )
+    get.add_argument("--level", choices=LEVELS, default="study")
+    get.add_argument("-k", "--key", action="append", default=[], metavar="KEYWORD=UID",
+                     help="e.g. -k StudyInstanceUID=1.2.3 (repeatable)")
+    get.add_argument("--out", required=True, metavar="DIR", help="folder to write them into")
+    get.set_defaults(func=run_get)
 
     scenarios = actions.add_parser("scenarios", parents=[common], help="list the lab's tickets",
                                    description="The lab scenarios: tickets to work.")
@@ -359,6 +374,33 @@ def run_find(args: argparse.Namespace) -> int:
     else:
         print()
         print(match_table(result.matches))
+    return 0 if result.ok else 1
+
+
+def run_get(args: argparse.Namespace) -> int:
+    timeouts, peer = _timeouts(args), _peer(args)
+    if timeouts is None or peer is None:
+        return 2
+    keys = {}
+    for item in args.key:
+        keyword, _, value = item.partition("=")
+        if keyword.strip() not in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID"):
+            error(f"-k {item!r}: a C-GET selects by StudyInstanceUID, SeriesInstanceUID or "
+                  "SOPInstanceUID")
+            return 2
+        keys[keyword.strip()] = value.strip()
+    if not keys:
+        error("give the UID of what to retrieve, e.g. -k StudyInstanceUID=1.2.3")
+        return 2
+    from trainer.core.lab import scu
+
+    out = _transcript()
+    found = scu.find(peer, "IMAGE", {**keys, "SOPClassUID": ""}, out, timeouts)
+    classes = sorted({str(match["SOPClassUID"]) for match in found.matches})
+    if not found.ok or not classes:
+        error("nothing to retrieve: the C-FIND found no instances for those UIDs")
+        return 1
+    result = scu.get(peer, args.level.upper(), keys, classes, Path(args.out), out, timeouts)
     return 0 if result.ok else 1
 
 

@@ -85,6 +85,7 @@ class Conformance:
         rows = [
             (names.uid_name(names.VERIFICATION), names.VERIFICATION, "SCP", plain),
             (names.uid_name(names.STUDY_ROOT_FIND), names.STUDY_ROOT_FIND, "SCP", plain),
+            (names.uid_name(names.STUDY_ROOT_GET), names.STUDY_ROOT_GET, "SCP", plain),
         ]
         rows += [(names.uid_name(uid), uid, "SCP", syntaxes) for uid in self.storage_classes]
         return rows

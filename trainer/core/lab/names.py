@@ -16,6 +16,7 @@ EXPLICIT_LE = "1.2.840.10008.1.2.1"
 JPEG2000_LOSSLESS = "1.2.840.10008.1.2.4.90"
 VERIFICATION = "1.2.840.10008.1.1"
 STUDY_ROOT_FIND = "1.2.840.10008.5.1.4.1.2.2.1"
+STUDY_ROOT_GET = "1.2.840.10008.5.1.4.1.2.2.3"
 
 # Groups of transfer syntaxes (PS3.5 Section 10, PS3.6 Annex A) that a configuration may name.
 TRANSFER_SYNTAX_GROUPS: dict[str, tuple[str, ...]] = {

@@ -1,8 +1,8 @@
-"""The embedded PACS: a pynetdicom SCP for Verification, Storage and Study Root C-FIND.
+"""The embedded PACS: a pynetdicom SCP for Verification, Storage, Study Root C-FIND and C-GET.
 
 It negotiates exactly what its `Conformance` says (AE title, called AE check, Storage SOP
-classes, transfer syntaxes), keeps what it receives in an `Archive`, answers C-FIND from the
-archive's index, and writes a log a learner can read next to their own transcript: every
+classes, transfer syntaxes), keeps what it receives in an `Archive`, answers C-FIND and C-GET
+from the archive's index, and writes a log a learner can read next to their own transcript: every
 association request with its presentation contexts and their results, every rejection with
 its reason, every C-STORE with the status it answered. Imports pynetdicom: import this module
 only when a PACS is wanted.
@@ -78,10 +78,13 @@ class EmbeddedPacs:
         plain = list(names.UNCOMPRESSED)
         ae.add_supported_context(names.VERIFICATION, plain)
         ae.add_supported_context(names.STUDY_ROOT_FIND, plain)
+        ae.add_supported_context(names.STUDY_ROOT_GET, plain)
         for uid in self.conformance.storage_classes:
             if not uid.startswith("1.2.840.10008."):
                 _register_private(uid)
-            ae.add_supported_context(uid, list(self.conformance.transfer_syntaxes))
+            # Both roles: a C-GET's sender takes the Storage SCP role to receive (PS3.4 C.4.3).
+            ae.add_supported_context(uid, list(self.conformance.transfer_syntaxes),
+                                     scu_role=True, scp_role=True)
         handlers: list[Any] = [
             (evt.EVT_CONN_OPEN, self._opened),
             (evt.EVT_REQUESTED, self._requested),
@@ -92,6 +95,7 @@ class EmbeddedPacs:
             (evt.EVT_C_ECHO, self._echo),
             (evt.EVT_C_STORE, self._store),
             (evt.EVT_C_FIND, self._find),
+            (evt.EVT_C_GET, self._get),
         ]
         try:
             self._server = ae.start_server(
@@ -230,6 +234,35 @@ class EmbeddedPacs:
             yield PENDING, _identifier(level, match.values)
         found = transcript.count(len(matches), "match", "matches")
         self.log.add(SENT, f"C-FIND: {found}, then 0x0000 Success")
+
+
+    def _get(self, event: Any) -> Iterator[int | tuple[int, Dataset | None]]:
+        """C-GET: the number of instances, then each one, sent back as C-STORE
+        sub-operations on the same association."""
+        from pydicom import dcmread
+
+        identifier = event.identifier
+        level = str(identifier.get("QueryRetrieveLevel", "")).strip().upper()
+        keys = {element.keyword: _query_text(element.value) for element in identifier
+                if element.keyword}
+        try:
+            files = query.instance_files(self.archive.contents(), level, keys)
+        except ValueError as exc:
+            self.log.add(ERROR, f"C-GET: {transcript.status(IDENTIFIER_MISMATCH, 'get')}: {exc}")
+            yield 0
+            yield IDENTIFIER_MISMATCH, None
+            return
+        many = transcript.count(len(files), "instance")
+        self.log.add(RECEIVED, f"C-GET at {level} level: {many} to send back as C-STORE "
+                               "sub-operations")
+        yield len(files)
+        for path in files:
+            if event.is_cancelled:
+                self.log.add(WARNING, "C-GET cancelled by the peer (C-CANCEL)")
+                yield 0xFE00, None
+                return
+            yield PENDING, dcmread(path)
+        self.log.add(SENT, "C-GET: every sub-operation sent")
 
 
 def _ae(title: object) -> str:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from trainer.core.dicom_import import ImportResult
 from trainer.core.studies import Series, Study
@@ -58,6 +59,20 @@ def find(stored: ImportResult, level: str, identifier: Mapping[str, str]) -> lis
         if all(_matches(key, wanted, values.get(key, "")) for key, wanted in identifier.items()):
             matches.append(Match(level, {key: values.get(key, "") for key in identifier}))
     return matches
+
+
+def instance_files(stored: ImportResult, level: str, identifier: Mapping[str, str]) -> list[Path]:
+    """The files of the instances a C-GET identifier names (its UID keys, at its level)."""
+    keys = {k: v for k, v in identifier.items() if k in _UIDS}
+    if not keys:
+        raise ValueError("a C-GET needs the UID of what to retrieve (e.g. StudyInstanceUID)")
+    if level not in LEVELS:
+        raise ValueError(f"Query/Retrieve Level must be one of {', '.join(LEVELS)}")
+    wanted = {str(m.values["SOPInstanceUID"])
+              for m in find(stored, "IMAGE", {**keys, "SOPInstanceUID": keys.get(
+                  "SOPInstanceUID", "")})}
+    return [found.path for files in stored.instances.values() for found in files
+            if found.sop_instance_uid in wanted]
 
 
 def _records(stored: ImportResult, level: str) -> list[dict[str, Value]]:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pydicom.dataset import Dataset
@@ -140,6 +141,8 @@ class _Association:
             self.ae.add_requested_context(abstract, list(syntaxes))
         self.abort_received: Any = None
         self.assoc: Any = None
+        self.roles: list[Any] = []  # SCP/SCU role selection items to propose
+        self.store_handler: Callable[[Any], int] | None = None  # C-STORE on our association
 
     def _acse_received(self, event: Any) -> None:
         if isinstance(event.primitive, (A_ABORT, A_P_ABORT)):
@@ -161,9 +164,11 @@ class _Association:
                                                       cx.transfer_syntax), 1)
         handlers: list[Any] = [(evt.EVT_CONN_OPEN, no_delay),
                                (evt.EVT_ACSE_RECV, self._acse_received)]
+        if self.store_handler is not None:
+            handlers.append((evt.EVT_C_STORE, self.store_handler))
         with _pynetdicom_errors() as errors:
             assoc = self.ae.associate(peer.host, peer.port, ae_title=peer.called_ae,
-                                      evt_handlers=handlers)
+                                      evt_handlers=handlers, ext_neg=self.roles or None)
         self.assoc = assoc
         answer = assoc.acceptor.primitive
         if assoc.is_rejected and answer is not None:
@@ -425,3 +430,74 @@ def _plain(answer: Dataset, keys: Mapping[str, str]) -> dict[str, Any]:
         else:
             found[keyword] = texts[0] if texts else ""
     return found
+
+
+@dataclass
+class GetResult:
+    ok: bool
+    received: list[Path] = field(default_factory=list)
+
+
+# What the SCU offers to receive each retrieved object in: the file's own encoding is kept.
+RECEIVE_SYNTAXES = (*names.UNCOMPRESSED, *names.TRANSFER_SYNTAX_GROUPS["jpeg2000"])
+
+
+def get(peer: Peer, level: str, keys: Mapping[str, str], sop_classes: Sequence[str],
+        folder: Path, out: Transcript, timeouts: Timeouts = Timeouts()) -> GetResult:
+    """Study Root C-GET: the peer sends the instances back on this association, as C-STORE
+    sub-operations, to us in the Storage SCP role (role selection, PS3.7 D.3.3.4); they are
+    written to `folder` as numbered files."""
+    from pynetdicom import build_role
+
+    classes = list(dict.fromkeys(sop_classes))[:MAX_CONTEXTS - 1]
+    contexts = [(names.STUDY_ROOT_GET, names.UNCOMPRESSED),
+                *((uid, RECEIVE_SYNTAXES) for uid in classes)]
+    link = _Association(peer, contexts, out, timeouts)
+    link.roles = [build_role(uid, scp_role=True) for uid in classes]
+    result = GetResult(False)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def stored(event: Any) -> int:
+        path = folder / f"{len(result.received) + 1:06d}.dcm"
+        what = names.uid_name(str(event.request.AffectedSOPClassUID))
+        try:
+            path.write_bytes(event.encoded_dataset())
+        except OSError as exc:
+            out.add(ERROR, f"C-STORE sub-operation {what}: cannot write {path}: {exc.strerror}")
+            return 0xA700
+        result.received.append(path)
+        out.add(RECEIVED, f"C-STORE sub-operation {what}: kept as {path.name}, 0x0000 Success")
+        return 0x0000
+
+    link.store_handler = stored
+    roles = transcript.count(len(classes), "SOP class", "SOP classes")
+    out.add(NOTE, f"We take the Storage SCP role for {roles} (SCP/SCU role selection), so the "
+                  "peer can send the instances back")
+    if not link.open():
+        return result
+    identifier = Dataset()
+    identifier.QueryRetrieveLevel = level
+    for keyword, value in keys.items():
+        setattr(identifier, keyword, value)
+    out.add(SENT, f"C-GET-RQ Study Root, level {level}: "
+                  + ", ".join(f"{k}={v!r}" for k, v in keys.items()))
+    final: Dataset | None = None
+    for status, _answer in link.assoc.send_c_get(identifier, names.STUDY_ROOT_GET):
+        code = _status(status)
+        if code is None:
+            out.add(ERROR, f"C-GET ended without a final status: {link.ended()}")
+            return result
+        if code not in (0xFF00, 0xFF01):
+            final = status
+    if final is None:
+        out.add(ERROR, "C-GET ended without a final status")
+        return result
+    code = int(final.Status)
+    counts = ", ".join(f"{int(final.get(f'NumberOf{kind}Suboperations', 0) or 0)} {kind.lower()}"
+                       for kind in ("Completed", "Failed", "Warning"))
+    out.add(OK if code == 0 else WARNING,
+            f"C-GET-RSP {transcript.status(code, 'get')}; sub-operations: {counts}; "
+            f"{transcript.count(len(result.received), 'instance')} received into {folder}")
+    link.close()
+    result.ok = code == 0
+    return result

@@ -129,7 +129,7 @@ def abort(source: int | None, reason: int | None) -> str:
     return text + " (PS3.8 Table 9-26)"
 
 
-SERVICES = ("echo", "store", "find")
+SERVICES = ("echo", "store", "find", "get")
 
 
 def status(code: int, service: str) -> str:
@@ -141,6 +141,7 @@ def status(code: int, service: str) -> str:
         "echo": (tables.VERIFICATION_SERVICE_CLASS_STATUS, "PS3.7 Annex C"),
         "store": (tables.STORAGE_SERVICE_CLASS_STATUS, "PS3.4 B.2.3"),
         "find": (tables.QR_FIND_SERVICE_CLASS_STATUS, "PS3.4 C.4.1.1.4"),
+        "get": (tables.QR_GET_SERVICE_CLASS_STATUS, "PS3.4 C.4.3.1.4"),
     }[service]
     category, meaning = table.get(code, (tables.code_to_category(code), ""))
     text = f"0x{code:04X} {category}"
