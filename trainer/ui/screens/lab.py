@@ -554,7 +554,7 @@ class PeerDialog(TrainerModal["tuple[Peer, Timeouts] | None"]):
             yield Label("A real PACS", id="dialog-title")
             for key, label, value in self.FIELDS:
                 yield Label(label)
-                yield Input(value, id=f"peer-{key}")
+                yield Input(value, id=f"peer-{key}", compact=True)
             yield Static(Text("Enter opens the lab; Esc cancels. Ask your PACS team to add "
                               "your calling AE title if the PACS checks it.", style="dim"))
             yield Static(id="peer-problem")
