@@ -44,7 +44,8 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
         help="the PACS lab: an embedded PACS, echo/send/find, and tickets to work",
         description=(
             "DICOM on the wire: run the embedded PACS, or talk to any PACS with C-ECHO, "
-            "C-STORE and C-FIND, and read what was proposed, accepted, rejected and why. "
+            "C-STORE, C-FIND and C-GET, and read what was proposed, accepted, rejected and "
+            "why. "
             "Everything listens on and defaults to 127.0.0.1."
         ),
     )
