@@ -235,7 +235,7 @@ def match_table(matches: list[dict[str, Any]]) -> str:
 
 
 def run_pacs(args: argparse.Namespace) -> int:
-    import threading
+    import time
 
     from trainer.core.lab import names
     from trainer.core.lab.archive import Archive
@@ -285,7 +285,8 @@ def run_pacs(args: argparse.Namespace) -> int:
     print(f"Storing in {folder}. Try: pacs-trainer lab echo {args.host} {pacs.port} "
           f"--aec {conformance.ae_title}. Stop with ctrl+c.")
     try:
-        threading.Event().wait()
+        while True:  # short sleeps: ctrl+c interrupts them on Windows too, unlike Event.wait()
+            time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:
