@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from trainer.core.banks import Catalog
     from trainer.core.blueprints import Blueprint, BlueprintCatalog
     from trainer.core.lessons import Lesson
+    from trainer.core.practice import PracticeSession
     from trainer.core.questions import Question
 
 from trainer.core.clock import Clock
@@ -251,8 +252,9 @@ class PacsTrainerApp(App[int]):
         rng: random.Random | None = None,
         replace: bool = False,
         mode: str = "practice",
-    ) -> None:
-        """A practice round (or, with mode "review", a spaced-review round) on these questions."""
+    ) -> PracticeSession:
+        """A practice round (or, with mode "review", a spaced-review round) on these questions;
+        the session, for a caller that wants to know what was answered."""
         from trainer.core.practice import PracticeSession
         from trainer.ui.screens.practice import PracticeScreen
 
@@ -265,6 +267,7 @@ class PacsTrainerApp(App[int]):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+        return session
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
