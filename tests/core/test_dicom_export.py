@@ -231,8 +231,8 @@ def _check_stack(series: st.Series, planes) -> None:
     orientations = {tuple(p[0]) for p in planes}
     assert orientations == {EXPECTED[geometry.plane]}, series.description
     across = normal(EXPECTED[geometry.plane])
-    distances = sorted({round(sum(a * b for a, b in zip(across, p[1])), 2) for p in planes})
-    steps = {round(b - a, 2) for a, b in zip(distances, distances[1:])}
+    distances = sorted({round(sum(a * b for a, b in zip(across, p[1], strict=True)), 2) for p in planes})
+    steps = {round(b - a, 2) for a, b in zip(distances, distances[1:], strict=False)}
     assert steps <= {round(geometry.step, 2)}, series.description
     assert {p[2] for p in planes} == {geometry.thickness}, series.description
     extent = distances[-1] - distances[0] + geometry.step

@@ -17,10 +17,9 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.filebase import DicomBytesIO
 from pydicom.filewriter import dcmwrite, write_dataset
 from pydicom.uid import ExplicitVRLittleEndian
-
-from trainer.cli import main
 from testkit.studies import shrunk
 
+from trainer.cli import main
 from trainer.core.dicom_import import (
     DAMAGED,
     DUPLICATE,

@@ -316,7 +316,8 @@ def _checked(
         k for k in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID") if not values[k]
     ]
     if missing:
-        return Skipped(path, NOT_AN_INSTANCE, f"lacks {', '.join(missing)}, so it belongs to no study")
+        what = ", ".join(missing)
+        return Skipped(path, NOT_AN_INSTANCE, f"lacks {what}, so it belongs to no study")
     return _Header(path, values, pixel is not None, part10)
 
 

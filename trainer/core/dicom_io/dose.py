@@ -251,7 +251,10 @@ class Exposure:
 _FLUORO_RP = code("113860", "DCM", "15cm from Isocenter toward Source")  # CID 10025
 _SURFACE_RP = code("113964", "DCM", "At Surface of Patient")
 _BREAST_RP = code("113865", "DCM", "4.2cm above Breast Support Surface")
-_BREASTS = {"R": code("73056007", "SCT", "Right breast"), "L": code("80248007", "SCT", "Left breast")}
+_BREASTS = {  # CID 6022
+    "R": code("73056007", "SCT", "Right breast"),
+    "L": code("80248007", "SCT", "Left breast"),
+}
 _MAMMOGRAM_AGD = 1.4  # mGy, average glandular dose of one view
 _FLUORO_SECONDS = 300
 

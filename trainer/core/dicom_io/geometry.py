@@ -103,7 +103,7 @@ def _at(orientation: Orientation, half: float, distance: float) -> Plane:
     row, column, across = orientation[:3], orientation[3:], normal(orientation)
     x, y, z = (
         round(-half * r - half * c + distance * n, 2) + 0.0  # never -0.0
-        for r, c, n in zip(row, column, across)
+        for r, c, n in zip(row, column, across, strict=True)
     )
     return Plane(orientation, (x, y, z), round(distance, 2))
 

@@ -81,7 +81,8 @@ def irradiation_event_uid(study: Study, key: str) -> str:
 
 def projection_event_uid(study: Study, series: Series, number: int) -> str:
     """The exposure that made projection image `number`: each is one irradiation event."""
-    return derived_uid(study.study_instance_uid, "exposure", series.series_instance_uid, str(number))
+    uid = series.series_instance_uid
+    return derived_uid(study.study_instance_uid, "exposure", uid, str(number))
 
 
 def set_event(ds: Dataset, study: Study, series: Series, instance: Instance) -> None:

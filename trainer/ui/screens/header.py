@@ -1,8 +1,8 @@
 """The header of one DICOM instance: tag, VR, keyword and value, filtered as you type.
 
 Values come from trainer.core.dicom_header, with control, bidi and invisible characters
-already written out as escapes; they reach the screen as rich Text, never as markup. A file is read off the UI thread,
-and a damaged one shows what could be read and what is wrong.
+already written out as escapes; they reach the screen as rich Text, never as markup. A file is
+read off the UI thread, and a damaged one shows what could be read and what is wrong.
 """
 
 from __future__ import annotations

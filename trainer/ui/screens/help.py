@@ -20,8 +20,11 @@ HELP = """\
   open is offered for resuming (the clock keeps running while the app is closed).
 - **Review due**: spaced review (FSRS) of what you answered, plus new questions a day.
 - **SOP reference**: every SOP class in the standard; type to filter.
-- **Study lists**: a synthetic worklist; open series, instances and any DICOM header;
-  o opens a folder of your own DICOM files the same way (headers only, nothing changed).
+- **Study lists**: a synthetic worklist; open series, instances and any DICOM header.
+  Imgs counts all instances, Number of Study Related Instances (0020,1208), as a PACS
+  returns it; c switches to a viewer's choices (pixel-data instances, frames). o opens a
+  folder of your own DICOM files the same way (headers only, nothing changed); s lists the
+  files skipped and remarked, with the reason.
 - **Progress**: lessons, mastery by topic, exam scores, streak, readiness for an exam.
 
 **Keys everywhere**: ctrl+p command palette (sections, themes, keys), F1 this help,
