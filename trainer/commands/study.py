@@ -17,6 +17,7 @@ from trainer.core.studies import DEFAULT_POLICY, PROCEDURES, CountPolicy, Study
 COUNTS_NOTE = "; ".join(f"{p.value} = {p.title}: {p.basis}" for p in CountPolicy)
 
 
+
 def add_parser(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "study",

@@ -70,6 +70,7 @@ def load_header(path: Path) -> LoadedHeader:
         size = path.stat().st_size
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
+            dataset: Dataset | None
             try:
                 dataset = dcmread(path, defer_size=DEFER_SIZE)
             except InvalidDicomError:
@@ -104,7 +105,7 @@ def _truncated_values(dataset: Dataset, size: int) -> list[str]:
     """Top-level values that the file ends in the middle of (read short, or deferred)."""
     from pydicom.dataelem import RawDataElement
 
-    problems = []
+    problems: list[str] = []
     for tag in list(dataset.keys()):
         element = dataset.get_item(tag, keep_deferred=True)
         if not isinstance(element, RawDataElement) or element.length == 0xFFFFFFFF:
@@ -168,7 +169,7 @@ def _add(
             rows.append(HeaderRow(_tag(tag), keyword, vr, _pixel_summary(raw, top), depth, parent))
             continue
         if getattr(raw, "value", b"") is None:  # deferred: large, left on disk
-            size = f"{raw.length:,} bytes, not loaded"
+            size = f"{getattr(raw, 'length', 0):,} bytes, not loaded"
             rows.append(HeaderRow(_tag(tag), keyword, vr, size, depth, parent))
             continue
         try:

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 from pydicom.datadict import tag_for_keyword
 from pydicom.dataelem import RawDataElement
@@ -162,7 +162,8 @@ class ImportResult:
     def study_dict(self, study: Study) -> dict[str, object]:
         """Study.to_dict with each series' instances as read from disk, paths included."""
         data = study.to_dict()
-        for series, entry in zip(study.series, data["series"], strict=True):
+        entries = cast(list[dict[str, object]], data["series"])
+        for series, entry in zip(study.series, entries, strict=True):
             entry["instances"] = [found.to_dict() for found in self.files(study, series)]
         return data
 
@@ -297,8 +298,9 @@ def _checked(
     """The header, unless the file is truncated or is no instance of a study."""
     stopped_at, pixel, size = ends
     ends_early = any("end of file" in str(w.message).lower() for w in caught)
-    meta = getattr(dataset, "file_meta", None) or {}
-    if ends_early or stopped_at > size or any(map(_short, meta.values())) or values is None:
+    meta = getattr(dataset, "file_meta", None)
+    elements = list(meta.values()) if meta is not None else []
+    if ends_early or stopped_at > size or any(map(_short, elements)) or values is None:
         return Skipped(path, DAMAGED, "truncated: the file ends inside a data element")
     if pixel is not None and pixel > size:
         return Skipped(path, DAMAGED, f"truncated: the pixel data needs {pixel - size} more bytes")
@@ -364,7 +366,7 @@ def _short(element: Any) -> bool:
     )
 
 
-_SPECIFIC_TAGS = [tag_for_keyword(keyword) for keyword in WANTED]
+_SPECIFIC_TAGS = [int(tag_for_keyword(keyword) or 0) for keyword in WANTED]
 
 
 def _pixel_end(handle: Any, dataset: Any) -> int | None:
@@ -377,7 +379,9 @@ def _pixel_end(handle: Any, dataset: Any) -> int | None:
     head = handle.read(12)
     if len(head) < 8:
         return None
-    order = "big" if dataset.original_encoding[1] is False else "little"
+    order: Literal["big", "little"] = (
+        "big" if dataset.original_encoding[1] is False else "little"
+    )
     tag = int.from_bytes(head[0:2], order) << 16 | int.from_bytes(head[2:4], order)
     if tag not in PIXEL_TAGS:
         return None
@@ -438,7 +442,7 @@ def _values(dataset: Any) -> dict[str, Any] | None:
     return values
 
 
-_KEYWORDS = {tag_for_keyword(keyword): keyword for keyword in WANTED}
+_KEYWORDS = dict(zip(_SPECIFIC_TAGS, WANTED, strict=True))
 _NUMBERS = frozenset({"SeriesNumber", "InstanceNumber", "NumberOfFrames"})
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 
 from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian
+from pydicom.uid import UID, ExplicitVRLittleEndian
 
 from trainer.core import studies as st
 from trainer.core.dicom_io import dose, enhanced, images, presentation, reports
@@ -92,9 +92,9 @@ def series_dataset(study: Study, series: Series) -> Dataset:
         raise ValueError(f"no DICOM writer for SOP class {series.sop_class_uid}")
     ds = Dataset()
     ds.file_meta = FileMetaDataset()
-    ds.file_meta.MediaStorageSOPClassUID = series.sop_class_uid
+    ds.file_meta.MediaStorageSOPClassUID = UID(series.sop_class_uid)
     ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds.file_meta.ImplementationClassUID = IMPLEMENTATION_UID
+    ds.file_meta.ImplementationClassUID = UID(IMPLEMENTATION_UID)
     ds.file_meta.ImplementationVersionName = IMPLEMENTATION_NAME
     ds.SOPClassUID = series.sop_class_uid
     patient_module(ds, study)
@@ -110,7 +110,7 @@ def set_instance(
 ) -> None:
     """What differs between the instances of a series: UIDs, number, plane, frames, exposure."""
     ds.SOPInstanceUID = instance.sop_instance_uid
-    ds.file_meta.MediaStorageSOPInstanceUID = instance.sop_instance_uid
+    ds.file_meta.MediaStorageSOPInstanceUID = UID(instance.sop_instance_uid)
     ds.InstanceNumber = instance.instance_number
     if series.sop_class_uid in STACKS:
         images.set_plane(ds, series, instance.instance_number - 1)

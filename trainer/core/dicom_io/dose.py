@@ -261,7 +261,7 @@ _FLUORO_SECONDS = 300
 
 def exposures(study: Study) -> list[Exposure]:
     """The projection irradiation events of a study, in the order they happened."""
-    made = []
+    made: list[Exposure] = []
     for series in study.series:
         if not series.has_pixel_data:
             continue
@@ -332,10 +332,10 @@ def _accumulated(study: Study, events: list[Exposure]) -> Dataset:
                 ]
                 children.append(total)
         return container(code("113702", "DCM", "Accumulated X-Ray Dose Data"), children)
-    total = sum(event.dap for event in events)
+    dap_total = sum(event.dap for event in events)
     children += [
-        num(code("113722", "DCM", "Dose Area Product Total"), round(total, 6), "Gy.m2"),
-        num(code("113725", "DCM", "Dose (RP) Total"), round(total * 10, 4), "Gy"),
+        num(code("113722", "DCM", "Dose Area Product Total"), round(dap_total, 6), "Gy.m2"),
+        num(code("113725", "DCM", "Dose (RP) Total"), round(dap_total * 10, 4), "Gy"),
     ]
     fluoro = [event for event in events if event.kind == "fluoroscopy"]
     if fluoro:

@@ -335,7 +335,7 @@ def breast_orientation(side: str, view: str) -> Orientation:
     """Image Orientation (Patient) of a view's slices: parallel to the detector, rows and
     columns as the view's Patient Orientation (an MLO column runs down and out at 45 degrees)."""
     row, column = (_unit(letters) for letters in _TOMO_AXES[side, view])
-    return (*row, *column)  # type: ignore[return-value]
+    return (*row, *column)
 
 
 def _unit(letters: str) -> tuple[float, float, float]:

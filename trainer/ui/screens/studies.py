@@ -17,7 +17,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from trainer.core.registry import load_registry
@@ -30,6 +29,7 @@ from trainer.core.studies import (
     Study,
     worklist_cells,
 )
+from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.screens.header import HeaderScreen
 from trainer.ui.screens.open_folder import OpenFolder, SkippedFiles
 from trainer.ui.widgets.key_footer import KeyFooter
@@ -46,7 +46,7 @@ def _cell(value: object, limit: int = 64) -> Text:
     return Text(escape_controls(str(value), limit))
 
 
-class _ListScreen(Screen[None]):
+class _ListScreen(TrainerScreen[None]):
     """A title, one table and a hint line: the shape of every level of the browser."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="studies.back")]
@@ -127,7 +127,7 @@ class StudyBrowserScreen(_ListScreen):
                         markup=False)
             self._import(folder)
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def _import(self, folder: Path) -> None:
         """Read on a thread; a cancelled worker (the app closing) stops at the next file."""
         from textual.worker import get_current_worker
