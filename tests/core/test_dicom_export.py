@@ -204,21 +204,22 @@ EXPECTED = {"axial": AXIAL, "sagittal": SAGITTAL, "coronal": CORONAL}
 CROSS_SECTIONAL = {"CT", "MR", "PT"}
 
 
-def _planes(study: Study, series: st.Series) -> list[tuple[list[float], list[float], float]]:
-    """(orientation, position, thickness) of each image (or frame) of a series."""
-    planes = []
-    for instance in series.instances:
-        ds = build_dataset(study, series, instance.instance_number)
+def _planes(study: Study) -> dict[str, list[tuple[list[float], list[float], float]]]:
+    """(orientation, position, thickness) of each image (or frame), by series UID."""
+    planes: dict[str, list[tuple[list[float], list[float], float]]] = {}
+    for _, ds in iter_datasets(study):
+        found = planes.setdefault(ds.SeriesInstanceUID, [])
         if "PerFrameFunctionalGroupsSequence" in ds:
             shared = ds.SharedFunctionalGroupsSequence[0]
-            orientation = [float(v) for v in shared.PlaneOrientationSequence[0]
-                           .ImageOrientationPatient]
+            orientation = [
+                float(v) for v in shared.PlaneOrientationSequence[0].ImageOrientationPatient
+            ]
             thickness = float(shared.PixelMeasuresSequence[0].SliceThickness)
             for frame in ds.PerFrameFunctionalGroupsSequence:
                 position = [float(v) for v in frame.PlanePositionSequence[0].ImagePositionPatient]
-                planes.append((orientation, position, thickness))
+                found.append((orientation, position, thickness))
         elif "ImageOrientationPatient" in ds:
-            planes.append((
+            found.append((
                 [float(v) for v in ds.ImageOrientationPatient],
                 [float(v) for v in ds.ImagePositionPatient],
                 float(ds.SliceThickness or 0),
@@ -246,11 +247,12 @@ def _check_stack(series: st.Series, planes) -> None:
 def test_every_series_lies_where_its_description_says(key):
     study = full_study(key)
     frames_of_reference = set()
+    every = _planes(study)
     for series in study.series:
         geometry = series.geometry
         if not series.has_pixel_data or geometry is None:
             continue
-        planes = _planes(study, series)
+        planes = every[series.series_instance_uid]
         if geometry.plane == "localizer":
             kinds = [p[0] for p in planes]
             views = [SAGITTAL, CORONAL, AXIAL] if series.modality == "MR" else [CORONAL, SAGITTAL]

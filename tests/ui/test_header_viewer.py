@@ -58,8 +58,9 @@ async def test_header_of_a_ct_instance(tmp_path, clock):
 
 async def test_header_of_an_sr_file_and_its_search_box(tmp_path, clock):
     study = _study("ct-head")
-    export_studies([study], tmp_path / "out")
-    sr_file = next((tmp_path / "out").rglob("990_SR/IM00001.dcm"))
+    report = next(s for s in study.series if s.modality == "SR")
+    sr_file = tmp_path / "report.dcm"
+    dcmwrite(sr_file, build_dataset(study, report, 1), enforce_file_format=True)
     app = make_app(data_dir=tmp_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app, HeaderScreen(sr_file))

@@ -72,14 +72,13 @@ NOT_DICOM, DAMAGED, NOT_AN_INSTANCE, NOT_A_FILE = (
 SKIP_KINDS = (NOT_DICOM, DAMAGED, NOT_AN_INSTANCE, NOT_A_FILE)
 # ... and what is worth saying about a file that was read.
 HEADERLESS, DUPLICATE = "no Part 10 header", "duplicate"
-REMARK_KINDS = (HEADERLESS, DUPLICATE)
 PART10 = "not a DICOM Part 10 file (no DICM prefix after the 128-byte preamble, PS3.10 7.1)"
 
 
 @dataclass(frozen=True)
 class Skipped:
     """A file left out of the study list (kind one of SKIP_KINDS), or one in it that has a
-    remark (kind one of REMARK_KINDS)."""
+    remark (kind HEADERLESS or DUPLICATE)."""
 
     path: Path
     kind: str

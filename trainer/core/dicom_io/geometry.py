@@ -107,8 +107,3 @@ def _at(orientation: Orientation, half: float, distance: float) -> Plane:
     )
     return Plane(orientation, (x, y, z), round(distance, 2))
 
-
-def extent(series: Series, images: int | None = None) -> float:
-    """The distance from the first slice centre to the last, in mm."""
-    count = images if images is not None else positions(series)
-    return (count - 1) * geometry_of(series).step
