@@ -281,7 +281,7 @@ def test_policies_say_which_count_is_the_standards():
         "frames",
     ]
     assert "(0020,1208)" in CountPolicy.ALL_INSTANCES.basis
-    assert "Orthanc" in CountPolicy.ALL_INSTANCES.basis
+    assert "as a PACS returns it" in CountPolicy.ALL_INSTANCES.basis
     for policy in (CountPolicy.PIXEL_DATA, CountPolicy.FRAMES):
         assert "product's choice" in policy.basis
     assert st.DEFAULT_POLICY is CountPolicy.ALL_INSTANCES

@@ -83,8 +83,8 @@ _POLICY_TITLES = {
 _POLICY_BASIS = {
     CountPolicy.PIXEL_DATA: "a product's choice: some viewers leave out PR, SR and KO",
     CountPolicy.ALL_INSTANCES: (
-        "Number of Study Related Instances (0020,1208), the standard's count, as Orthanc "
-        "and dcmqrscp return it"
+        "Number of Study Related Instances (0020,1208), the standard's count, as a PACS "
+        "returns it"
     ),
     CountPolicy.FRAMES: "a product's choice: each frame of a multi-frame object counted",
 }

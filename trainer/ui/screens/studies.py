@@ -106,7 +106,7 @@ class StudyBrowserScreen(_ListScreen):
             )
         if self.studies:
             table.move_cursor(row=min(cursor, len(self.studies) - 1))
-        hint = f"Imgs: {self.policy.title} ({self.policy.basis}). c: other count. Enter: series"
+        hint = f"Imgs: {self.policy.title}, {self.policy.basis}. c: other count, Enter: series"
         self.query_one(".browser-hint", Static).update(Text(hint))
 
     def action_next_policy(self) -> None:
