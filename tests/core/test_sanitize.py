@@ -57,3 +57,17 @@ def test_escaped_text_never_holds_a_control_or_invisible_character(text):
     shown = escape_controls(text)
     assert shown.isprintable()
     assert all(unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp") for ch in shown)
+
+
+def test_markdown_becomes_the_words_it_says():
+    from trainer.core.markdown_text import markdown_text, one_line
+
+    text = markdown_text(
+        "Which are **IODs** in *PS3.3*? See `C-STORE` and [PS3.4](https://example.org/ps3.4)"
+        " or [the lesson](lesson:uids#what).\n\n- first **item**\n- second\n\nDone.\x1b[2J"
+    )
+    assert "*" not in text and "`" not in text and "\x1b" not in text
+    assert "Which are IODs in PS3.3? See C-STORE and PS3.4 (https://example.org/ps3.4)" in text
+    assert "or the lesson." in text and "lesson:uids" not in text
+    assert "- first item\n- second" in text
+    assert one_line("**a**\n\nb  c", 80) == "a b c"

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 from trainer.core.clock import Clock
 from trainer.core.context import Context
+from trainer.core.course import Place, next_place
 from trainer.core.lessons import LessonCatalog
 from trainer.core.store import ProgressStore
 from trainer.ui.sections import SECTIONS, section
@@ -100,14 +101,18 @@ class PacsTrainerApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.store.location))
 
+    def next_place(self) -> Place:
+        """Where Continue goes: see trainer.core.course."""
+        return next_place(self.lessons, self.store.lesson_progress(), self.store.last_lesson())
+
     def continue_reading(self) -> None:
-        """Reopen the lesson page read last, or the first lesson for a new learner."""
-        last = self.store.last_lesson()
-        if last is not None and self.lessons.get(last.lesson_id):
-            self.open_lesson(last.lesson_id, page=last.last_page)
+        """The lesson read last at its page; once it is complete, the next one to read."""
+        place = self.next_place()
+        if place.lesson is not None:
+            self.open_lesson(place.lesson.id, page=place.page)
         elif self.lessons.lessons:
-            self.notify("Nothing read yet: starting with the first lesson.")
-            self.open_lesson(self.lessons.lessons[0].id)
+            self.notify("Every lesson is complete. Review what is due, or take an exam.")
+            self.open_section("lessons")
         else:
             self.notify("No lessons were found.", severity="error")
 
