@@ -52,7 +52,8 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path, limit
 
 @contextmanager
 def orthanc(folder: Path, *, ae_title: str = "ORTHANC", startup: float = 30) -> Iterator[Orthanc]:
-    """Orthanc with a fresh database in `folder`; accepts any calling AE title."""
+    """Orthanc with a fresh database in `folder`; accepts any calling AE title (store, echo,
+    find)."""
     binary = external_tool("Orthanc", "orthanc")
     folder.mkdir(parents=True, exist_ok=True)
     port, http_port = free_port(), free_port()

@@ -21,8 +21,11 @@ HELP = """\
   open is offered for resuming (the clock keeps running while the app is closed).
 - **Review due**: spaced review (FSRS) of what you answered, plus new questions a day.
 - **SOP reference**: every SOP class in the standard; type to filter.
-- **Study lists**: a synthetic worklist; open series, instances and any DICOM header;
-  o opens a folder of your own DICOM files the same way (headers only, nothing changed).
+- **Study lists**: a synthetic worklist; open series, instances and any DICOM header.
+  Imgs counts all instances, Number of Study Related Instances (0020,1208), as a PACS
+  returns it; c switches to a viewer's choices (pixel-data instances, frames). o opens a
+  folder of your own DICOM files the same way (headers only, nothing changed); s lists the
+  files skipped and remarked, with the reason.
 - **Lab**: work a ticket against an embedded PACS (or talk to a real one): s send,
   e echo, f C-FIND studies, r series, a answer the diagnostic questions, c change the
   configuration, t the ticket again; the free lab adds o send a folder of your files.
