@@ -122,7 +122,7 @@ class StoreBase:
                     f"{way_forward(Path(db.location))}"
                 )
             for step in range(version, SCHEMA_VERSION):
-                for statement in statements(MIGRATIONS[step].sql(db.dialect)):
+                for statement in statements(MIGRATIONS[step].sql(db.dialect), db.dialect):
                     db.execute(statement)
             if version != SCHEMA_VERSION:
                 db.set_schema_version(SCHEMA_VERSION)
