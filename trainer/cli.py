@@ -31,6 +31,20 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
         "--seed", type=int, metavar="N", default=default, help="seed for reproducible quizzes"
     )
     common.add_argument(
+        "--store",
+        metavar="URL",
+        default=default,
+        help="a classroom database, postgresql://user:password@host/db (default: "
+        "$PACS_TRAINER_STORE, else the progress file in the data dir)",
+    )
+    common.add_argument(
+        "--learner",
+        metavar="NAME",
+        default=default,
+        help="who signs in to a classroom store (or $PACS_TRAINER_LEARNER); the passphrase "
+        "is asked for, or read from $PACS_TRAINER_PASSPHRASE",
+    )
+    common.add_argument(
         "--bank-dir",
         action="append",
         metavar="DIR",
@@ -41,7 +55,18 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from trainer.commands import bank, history, progress, questions, quiz, registry, review, study
+    from trainer.commands import (
+        bank,
+        cohort,
+        history,
+        progress,
+        questions,
+        quiz,
+        registry,
+        review,
+        serve,
+        study,
+    )
 
     parser = argparse.ArgumentParser(
         prog="pacs-trainer", description=DESCRIPTION, parents=[_common_options(False)]
@@ -49,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pacs-trainer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(True)
-    for module in (registry, bank, questions, study, quiz, history, review, progress):
+    for module in (registry, bank, questions, study, quiz, history, review, progress, cohort,
+                   serve):
         module.add_parser(sub, common)
     return parser
 
@@ -72,7 +98,8 @@ def _run_tui(args: argparse.Namespace) -> int:
     from trainer.ui.app import make_app
 
     try:
-        app = make_app(data_dir=args.data_dir, seed=args.seed, bank_dirs=args.bank_dir or [])
+        app = make_app(data_dir=args.data_dir, seed=args.seed, bank_dirs=args.bank_dir or [],
+                       store=args.store, learner=args.learner)
     except StoreError as exc:
         error(str(exc))
         return 1

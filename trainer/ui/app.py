@@ -31,14 +31,45 @@ class PacsTrainerApp(App[int]):
     CSS_PATH = "app.tcss"
     BINDINGS = [Binding("f1", "help", "Help", id="help")]
 
-    def __init__(self, setup: Context, store: ProgressStore) -> None:
+    def __init__(self, setup: Context, store: ProgressStore | None) -> None:
+        """`store` None: a classroom, where the learner signs in before anything opens."""
         super().__init__()
         self.setup = setup
-        self.store = store
+        self._store = store
         self.clock: Clock = setup.clock
         self.seed = setup.seed
 
+    @property
+    def store(self) -> ProgressStore:
+        if self._store is None:
+            raise RuntimeError("no learner has signed in")
+        return self._store
+
+    @property
+    def is_instructor(self) -> bool:
+        return self.setup.signed_in is not None and self.setup.signed_in.is_instructor
+
     def on_mount(self) -> None:
+        if self._store is None:
+            from trainer.ui.screens.sign_in import SignInScreen
+
+            self.push_screen(SignInScreen(), lambda _: self._signed_in())
+        else:
+            self._open_home()
+
+    def _signed_in(self) -> None:
+        from trainer.core.store import StoreError
+
+        try:
+            self._store = self.setup.open_store()
+        except StoreError as exc:
+            self.notify(str(exc), title="Cannot open your progress", severity="error",
+                        markup=False, timeout=30)
+            return
+        self.sub_title = f"Signed in as {self.setup.learner}"
+        self._open_home()
+
+    def _open_home(self) -> None:
         saved = self.store.get_setting("theme")
         if saved in self.available_themes:
             self.theme = saved
@@ -72,6 +103,15 @@ class PacsTrainerApp(App[int]):
         title = f"Study list, seed {seed} (synthetic)"
         self.push_screen(StudyBrowserScreen(generate_studies(seed, 10), title))
 
+    def open_cohort_report(self) -> None:
+        """The instructor's dashboard: every learner of the classroom, counted on a worker."""
+        if not self.is_instructor:
+            self.notify("Only an instructor can see the cohort report.", severity="warning")
+            return
+        from trainer.ui.screens.cohort import CohortScreen
+
+        self.push_screen(CohortScreen())
+
     def open_progress(self) -> None:
         """The dashboard is kept between visits (building its widgets is most of the cost of
         opening it); each visit counts the figures afresh."""
@@ -88,7 +128,8 @@ class PacsTrainerApp(App[int]):
         from trainer.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.store.location))
+            where = self._store.location if self._store else "a classroom (sign in first)"
+            self.push_screen(HelpScreen(where))
 
     def continue_reading(self) -> None:
         """Reopen the lesson page read last, or the first lesson for a new learner."""
@@ -251,7 +292,11 @@ class PacsTrainerApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Sections, keys and where progress is kept", self.action_help)
+        if self._store is None:  # nothing opens before the learner signs in
+            return
         for item in SECTIONS:
+            if not item.available(self):
+                continue
             yield SystemCommand(
                 f"Open {item.title}",
                 item.description,
@@ -266,9 +311,15 @@ def make_app(
     bank_dirs: Iterable[str | Path] = (),
     clock: Clock | None = None,
     content_root: Path | None = None,
+    store: str | None = None,
+    learner: str | None = None,
 ) -> PacsTrainerApp:
-    """Build the app exactly as the CLI does; raises StoreError if the progress file is bad."""
+    """Build the app exactly as the CLI does; raises StoreError if the progress file is bad.
+    A classroom store (or serving) opens on the sign-in screen instead."""
     setup = Context.from_options(
-        data_dir=data_dir, seed=seed, bank_dirs=bank_dirs, clock=clock, content_root=content_root
+        data_dir=data_dir, seed=seed, bank_dirs=bank_dirs, clock=clock, content_root=content_root,
+        store=store, learner=learner,
     )
+    if setup.sign_in_required:
+        return PacsTrainerApp(setup, None)
     return PacsTrainerApp(setup, setup.open_store())

@@ -89,7 +89,7 @@ class HomeScreen(Screen[None]):
         yield OptionList(
             *(
                 Option(_label(s.title, s.description), id=s.id)
-                for s in SECTIONS
+                for s in SECTIONS if s.available(self.app)
             ),
             id="sections",
         )
