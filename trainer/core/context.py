@@ -123,6 +123,18 @@ class Context:
             return self.store_path
         return self.store if is_server_url(self.store) else Path(self.store).expanduser()
 
+    @property
+    def store_is_server(self) -> bool:
+        return isinstance(self.store_target, str)
+
+    def kept_journal(self) -> Path:
+        """Where answers wait while the classroom's server is away: one file per server and
+        learner, in the data dir of the machine running the app."""
+        import hashlib
+
+        key = hashlib.sha256(f"{self.store_target}\0{self.learner}".encode()).hexdigest()[:16]
+        return self.data_dir / "kept" / f"{key}.jsonl"
+
     def has_store(self) -> bool:
         """Whether there is progress to read (read-only commands do not create a file)."""
         target = self.store_target

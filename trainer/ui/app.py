@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -61,13 +61,39 @@ class PacsTrainerApp(App[int]):
         from trainer.core.store import StoreError
 
         try:
-            self._store = self.setup.open_store()
+            store = self.setup.open_store()
         except StoreError as exc:
             self.notify(str(exc), title="Cannot open your progress", severity="error",
                         markup=False, timeout=30)
             return
+        self._store = self._keeping(store) if self.setup.store_is_server else store
         self.sub_title = f"Signed in as {self.setup.learner}"
         self._open_home()
+
+    def _keeping(self, store: ProgressStore) -> ProgressStore:
+        """A classroom store that keeps answers here while its server is away, and retries
+        (with backoff) every second until they are written."""
+        from trainer.core.review import rebuild
+        from trainer.core.store.outbox import Outbox
+
+        outbox = Outbox(store, self.setup.kept_journal(), rebuild, told=self._told)
+
+        def retry() -> None:
+            if outbox.pending:
+                self.run_worker(outbox.retry, thread=True, exclusive=True, group="kept")
+
+        self.set_interval(1.0, retry)
+        return cast(ProgressStore, outbox)
+
+    def _told(self, message: str) -> None:
+        """Say how the classroom database is doing, from any thread."""
+        def say() -> None:
+            self.notify(message, title="Your answers are safe", markup=False, timeout=10)
+
+        try:
+            self.call_from_thread(say)
+        except RuntimeError:  # already on the app's thread
+            say()
 
     def _open_home(self) -> None:
         saved = self.store.get_setting("theme")

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from trainer.core.store import StoreUnavailable
 from trainer.ui.sections import SECTIONS, section
 from trainer.ui.widgets.key_footer import KeyFooter
 
@@ -35,7 +36,10 @@ class HomeScreen(Screen[None]):
 
         A plain SQL count: importing the scheduler (fsrs) here would slow the first paint."""
         now = self.app.clock.now()
-        due = self.app.store.card_counts(now, now)[0]
+        try:
+            due = self.app.store.card_counts(now, now)[0]
+        except StoreUnavailable:  # a classroom's server is away: the counts wait
+            return
         review = section("review")
         label = _label(review.title, review.description)
         if due:
