@@ -73,15 +73,18 @@ class Context:
     ) -> Context:
         env = os.environ
         target = store or env.get(STORE_ENV) or None
+        learner = learner or env.get(LEARNER_ENV) or DEFAULT_LEARNER
         return cls(
             data_dir=default_data_dir(data_dir),
             content_root=content_root or default_content_root(),
             extra_bank_dirs=[Path(folder).expanduser() for folder in bank_dirs or ()],
             clock=clock or SystemClock(),
             seed=seed,
-            learner=learner or env.get(LEARNER_ENV) or DEFAULT_LEARNER,
+            learner=learner,
             store=target,
-            sign_in_required=is_server_url(target or "") or bool(env.get(SERVING_ENV)),
+            # A named learner signs in on any store; the embedded default learner need not.
+            sign_in_required=is_server_url(target or "") or bool(env.get(SERVING_ENV))
+            or learner != DEFAULT_LEARNER,
             open_sign_up=env.get(SIGN_UP_ENV) == "open",
         )
 

@@ -1,0 +1,102 @@
+"""The instructor's cohort report: three learners take the Quick check, and the report shows
+each attempt, the weakest topics and every question's statistics; CSV for a gradebook."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from trainer.cli import main
+from trainer.core.banks import load_banks
+from trainer.core.blueprints import load_blueprints
+from trainer.core.cohort import build_report, gradebook_rows
+from trainer.core.exam import ExamSession
+from trainer.core.item_stats import ItemResponse, item_statistics
+from trainer.core.paths import question_bank_dir
+from trainer.core.pool import question_pool
+from trainer.core.questions import correct_response
+from trainer.core.store import open_database
+from trainer.core.store.accounts import Accounts
+from trainer.core.store.cohort import CohortRecords
+
+
+def test_item_statistics_tell_easy_hard_and_discriminating_items_apart():
+    # Four attempts: strong (s1, s2) get q-easy and q-good right; weak ones only q-easy.
+    rows = []
+    for attempt, good in (("s1", 1), ("s2", 1), ("w1", 0), ("w2", 0)):
+        rows += [ItemResponse("q-easy", attempt, 1.0, "A"),
+                 ItemResponse("q-good", attempt, float(good), "B" if good else "C"),
+                 ItemResponse("q-other", attempt, float(good), "D")]
+    stats = {s.question_id: s for s in item_statistics(rows)}
+    assert stats["q-easy"].difficulty == 1.0 and stats["q-easy"].discrimination is None
+    assert stats["q-good"].difficulty == 0.5
+    assert stats["q-good"].discrimination == pytest.approx(1.0)
+    assert stats["q-good"].choices == (('"B"', 2), ('"C"', 2))
+    assert [s.question_id for s in item_statistics(rows)][0] in ("q-good", "q-other")
+
+
+@pytest.fixture(scope="module")
+def pool():
+    return question_pool(load_banks([question_bank_dir()]), seed=3)
+
+
+def take_quick_check(store, clock, pool, right_every: int) -> float:
+    blueprint = load_blueprints(question_bank_dir() / "exams").get("quick-check")
+    exam = ExamSession.start(store, blueprint, pool, seed=21, clock=clock)  # the same form
+    for index, item in enumerate(exam.items):
+        if index % right_every == 0:
+            exam.answer(index, correct_response(item.question))
+        else:
+            exam.answer(index, None if index % 5 == 0 else "zz-wrong")
+    clock.advance(300)
+    return exam.submit().score_percent
+
+
+def test_three_learners_take_the_quick_check_and_the_report_shows_them(
+    backend, clock, pool, monkeypatch, capsys
+):
+    accounts = Accounts(open_database(backend.target()), clock)
+    code = accounts.create_cohort("Spring")
+    teacher = accounts.set_instructor("Ms Teach", "teach-passphrase", "Spring")
+    scores = {}
+    for name, right_every in (("ann", 1), ("bob", 2), ("cat", 4)):
+        accounts.sign_in(name, f"{name}-passphrase", join_code=code)
+        scores[name] = take_quick_check(backend.open(clock, learner=name), clock, pool,
+                                        right_every)
+    records = CohortRecords(open_database(backend.target()), teacher, clock)
+    blueprint = load_blueprints(question_bank_dir() / "exams").get("quick-check")
+    report = build_report(records, clock.now(), ["uids", "dicom-basics"], blueprint=blueprint)
+    assert [f.name for f in report.learners] == ["ann", "bob", "cat"]
+    assert [f.best_score for f in report.learners] == [scores["ann"], scores["bob"],
+                                                       scores["cat"]]
+    assert scores["ann"] == 100.0 and scores["ann"] > scores["bob"] > scores["cat"]
+    assert all(len(f.attempts) == 1 and f.readiness is not None for f in report.learners)
+    assert report.topics and report.topics == sorted(report.topics, key=lambda t: t.mean_mastery)
+    assert all(t.learners == 3 for t in report.topics)
+    # Every question of the form was answered by ann at least; the ones only she got right
+    # are harder than the ones everyone got right, and they discriminate.
+    assert report.items and all(1 <= i.attempts <= 3 for i in report.items)
+    everyone = [i for i in report.items if i.difficulty == 1.0]
+    only_ann = [i for i in report.items if i.attempts == 3 and i.difficulty < 0.5]
+    assert everyone and only_ann
+    assert all(i.discrimination is None or i.discrimination > 0 for i in only_ann)
+    rows = gradebook_rows(report)
+    assert [(r["learner"], r["exam_attempts"], r["best_score"]) for r in rows] == [
+        (name, 1, round(score, 1)) for name, score in scores.items()
+    ]
+
+    monkeypatch.setenv("PACS_TRAINER_PASSPHRASE", "teach-passphrase")
+    options = ["--store", backend.target(), "--learner", "Ms Teach"]
+    assert main(["cohort", "report", "--csv", *options]) == 0
+    table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [row["learner"] for row in table] == ["ann", "bob", "cat"]
+    assert table[0]["best_score"] == "100.0" and table[0]["passed"] == "True"
+    assert main(["cohort", "report", "--json", *options]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["learners"]) == 3 and data["items"] and data["topics"]
+    assert main(["cohort", "report", *options]) == 0
+    text = capsys.readouterr().out
+    assert "3 learner(s)" in text and "Weakest topics first" in text and "ann" in text
