@@ -26,16 +26,17 @@ from typing import Any
 
 from testkit import external_tool
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 SUPERUSER = "trainer"
 _names = count(1)
 
 
 def pg_tool(name: str) -> str:
-    """A PostgreSQL program: Debian keeps them out of PATH, under /usr/lib/postgresql/N/bin."""
-    path = PG_BIN / name
-    if path.exists():
-        return str(path)
+    """A PostgreSQL program: Debian keeps them out of PATH, under /usr/lib/postgresql/N/bin
+    (the newest N installed)."""
+    versions = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+                      key=lambda path: int(path.parts[-3]) if path.parts[-3].isdigit() else 0)
+    if versions:
+        return str(versions[-1])
     return external_tool(name, "postgresql")
 
 
