@@ -40,6 +40,11 @@ def pg_tool(name: str) -> str:
     return external_tool(name, "postgresql")
 
 
+def postgres_installed() -> bool:
+    """Whether PostgreSQL's server programs are here (the benchmarks skip, not fail)."""
+    return any(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -406,13 +406,17 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def statements(script: str, dialect: str = "sqlite") -> Iterator[str]:
     """The statements of a migration one by one (executescript would commit the migration's
-    transaction first); a trigger's body, semicolons and all, stays whole. PostgreSQL takes a
-    whole script in one go (inside the migration's transaction), $$-quoted bodies and all."""
-    if dialect != "sqlite":
-        if script.strip():
-            yield script
-        return
+    transaction first); a trigger's body, semicolons and all, stays whole, and so does a
+    PostgreSQL function's $$-quoted body."""
     statement = ""
+    if dialect != "sqlite":
+        for part in script.split(";"):
+            statement += part + ";"
+            if statement.count("$$") % 2 == 0:
+                if statement.strip(" \n;"):
+                    yield statement
+                statement = ""
+        return
     for part in script.split(";"):
         statement += part + ";"
         if sqlite3.complete_statement(statement):
