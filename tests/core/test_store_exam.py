@@ -9,10 +9,10 @@ import pytest
 
 from trainer.core.store import (
     APPLICATION_ID,
-    AttemptClosed,
     MIGRATIONS,
     SCHEMA_VERSION,
     STORE_FILE,
+    AttemptClosed,
     GradedAnswer,
     NotYours,
     Store,

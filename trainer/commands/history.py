@@ -8,7 +8,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from trainer.commands import error, format_table
+from trainer.commands import format_table
 
 if TYPE_CHECKING:
     from trainer.core.store import ExamAttempt

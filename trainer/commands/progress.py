@@ -40,7 +40,12 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
 
 def run(args: argparse.Namespace) -> int:
     from trainer.commands import context, open_store
-    from trainer.core.progress import RecordError, export_record, merge_record, read_record
+    from trainer.core.progress import (
+        RecordError,
+        export_record,
+        merge_record,
+        read_record,
+    )
     from trainer.core.store import StoreError
 
     setup = context(args)

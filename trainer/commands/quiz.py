@@ -80,7 +80,8 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
         "--mistakes", action="store_true", help="practise the questions you last got wrong"
     )
     parser.add_argument(
-        "--count", type=positive_int, default=10, metavar="N", help="practice questions (default 10)"
+        "--count", type=positive_int, default=10, metavar="N",
+        help="practice questions (default 10)",
     )
     parser.set_defaults(func=run)
 
@@ -185,7 +186,8 @@ def _run_exam(console: Console, session: ExamSession, resumed: bool = False) -> 
     blueprint = session.blueprint
     total = len(session.items)
     if resumed:
-        console.say(f"Resuming {strip_controls(blueprint.title)} at question {session.position + 1}.")
+        title = strip_controls(blueprint.title)
+        console.say(f"Resuming {title} at question {session.position + 1}.")
     else:
         moves = ("free: any order, flag questions to review them" if blueprint.navigation == "free"
                  else "sequential: forward only, no going back")

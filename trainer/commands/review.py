@@ -6,10 +6,8 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from trainer.commands import error
-
 if TYPE_CHECKING:
-    from trainer.core.questions import Question
+    pass
 
 
 def add_parser(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -37,7 +37,9 @@ _GENERATED: dict[str, tuple[Source, Sequence[Generator]]] = {
 
 def question_pool(banks: Catalog, *, seed: int) -> list[Question]:
     """Bank questions, then generated registry and study-list questions; same seed, same pool."""
-    registry = sample(registry_questions.GENERATORS, random.Random(f"registry-{seed}"), REGISTRY_COUNT)
+    registry = sample(
+        registry_questions.GENERATORS, random.Random(f"registry-{seed}"), REGISTRY_COUNT
+    )
     studies = sample(study_questions.GENERATORS, random.Random(f"studies-{seed}"), STUDY_COUNT)
     return [*banks.questions, *registry, *studies]
 

@@ -17,11 +17,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -33,9 +33,21 @@ from pydantic import (
     ValidationError,
 )
 
-from trainer.core.review import Recall, local_day, rebuild, recall
-from trainer.core.store import ExamScore, Store
+from trainer.core.review import (
+    Readiness,
+    Recall,
+    backfill,
+    local_day,
+    readiness,
+    rebuild,
+    recall,
+)
+from trainer.core.store import ExamScore, ProgressStore
 from trainer.core.topics import TOPICS, topic_title
+
+if TYPE_CHECKING:
+    from trainer.core.blueprints import Blueprint
+    from trainer.core.questions import Question
 
 RECENT_DAYS = 30
 WEAK_BELOW = 0.6  # mastery under this marks a topic weak
@@ -91,7 +103,10 @@ class Dashboard:
 
 
 def dashboard(
-    store: Store, now: datetime, lesson_ids: Collection[str], utc_offset: timedelta | None = None
+    store: ProgressStore,
+    now: datetime,
+    lesson_ids: Collection[str],
+    utc_offset: timedelta | None = None,
 ) -> Dashboard:
     """Every figure of the progress screen, as of `now`; lessons count if among `lesson_ids`
     (the ones that ship today)."""
@@ -114,7 +129,31 @@ def dashboard(
     )
 
 
-def streak(store: Store, day_start: datetime) -> int:
+@dataclass(frozen=True)
+class Snapshot:
+    """What the progress screen shows: the figures, and readiness for one exam."""
+
+    figures: Dashboard
+    readiness: Readiness | None
+
+
+def snapshot(
+    store: ProgressStore,
+    *,
+    now: datetime,
+    lesson_ids: Collection[str],
+    blueprint: Blueprint | None,
+    questions: Callable[[], Iterable[Question]],
+) -> Snapshot:
+    """The progress screen's use case: cards for answers that have none yet (from before
+    cards existed, or imported; `questions` is asked only then), then every figure."""
+    backfill(store, questions)
+    figures = dashboard(store, now, lesson_ids)
+    estimate = readiness(blueprint, figures.recall) if blueprint is not None else None
+    return Snapshot(figures, estimate)
+
+
+def streak(store: ProgressStore, day_start: datetime) -> int:
     """Days in a row with at least one answer, ending today, or yesterday while today is
     still empty (a streak is not lost before the day is over)."""
     day = timedelta(days=1)
@@ -146,7 +185,7 @@ def topic_mastery(
             {*TOPICS, *stats, *recalls}, key=lambda t: (order.get(t, len(order)), t)
         )
     ]
-    started = sorted((t for t in found if t.mastery is not None), key=lambda t: t.mastery)
+    started = sorted((t for t in found if t.mastery is not None), key=lambda t: t.mastery or 0.0)
     return started + [t for t in found if t.mastery is None]
 
 
@@ -157,7 +196,7 @@ class RecordError(Exception):
     """A record file that cannot be imported; the message says why. Nothing was changed."""
 
 
-def export_record(store: Store, path: Path, now: datetime) -> dict[str, int]:
+def export_record(store: ProgressStore, path: Path, now: datetime) -> dict[str, int]:
     """Write the learner's whole record to `path` (replaced whole, never half-written);
     returns how many of each kind it holds."""
     data = store.export_data()
@@ -176,13 +215,13 @@ def export_record(store: Store, path: Path, now: datetime) -> dict[str, int]:
     return {key: len(value) for key, value in data.items()}
 
 
-def import_record(store: Store, path: Path) -> dict[str, int]:
+def import_record(store: ProgressStore, path: Path) -> dict[str, int]:
     """Check the file whole, then merge it; returns how many new rows of each kind it added.
     Raises RecordError (and changes nothing) for a file that is damaged, foreign or newer."""
     return merge_record(store, read_record(path))
 
 
-def merge_record(store: Store, data: dict[str, Any]) -> dict[str, int]:
+def merge_record(store: ProgressStore, data: dict[str, Any]) -> dict[str, int]:
     """Merge what `read_record` returned, in one transaction."""
     return store.import_data(data, rebuild)
 

@@ -2,7 +2,7 @@
 cards due now, then new questions up to a daily limit; readiness for an exam follows from them.
 
 Ratings come from the answer: wrong (or only partly right) is Again, right is Good, right and
-quick is Easy, where quick means under QUICK_SECONDS for the question's type (exam answers have
+quick is Easy, where quick means under the quick_seconds of the question's kind (exam answers have
 no time of their own, so right there is Good). After the feedback the learner may rate a right
 answer Hard, Good or Easy instead. A card's FSRS state is always the replay of its review logs
 (`rebuild`), so an override or an imported history recomputes it. Scheduling is deterministic
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from fsrs import Card, Rating, Scheduler
 
-from trainer.core.store import CardInfo, CardState, ReviewEntry, Store
+from trainer.core.store import CardInfo, CardState, ProgressStore, ReviewEntry
 from trainer.core.topics import TOPICS
 
 if TYPE_CHECKING:
@@ -28,17 +28,6 @@ if TYPE_CHECKING:
 
 SCHEDULER = Scheduler(enable_fuzzing=False)
 
-# Right in fewer seconds than this, by question type, counts as "right and quick" (Easy):
-# about the time a learner who knows the answer needs to read the question and give it.
-QUICK_SECONDS: dict[str, float] = {
-    "true_false": 10,
-    "single_choice": 20,
-    "multiple_select": 30,
-    "short_answer": 30,
-    "numeric": 30,
-    "matching": 45,
-    "ordering": 45,
-}
 OVERRIDES = (Rating.Hard, Rating.Good, Rating.Easy)
 
 # Memory is asked of tomorrow: FSRS counts whole days, so any card seen today reads 100%.
@@ -56,7 +45,10 @@ def auto_rating(question_type: str, correct: bool, seconds: float | None) -> Rat
     """The rating an answer earns; `seconds` None means its time is unknown (exams)."""
     if not correct:
         return Rating.Again
-    quick = seconds is not None and 0 < seconds < QUICK_SECONDS.get(question_type, 0)
+    from trainer.core.questions import KINDS
+
+    kind = KINDS.get(question_type)  # a card of a type this version lacks is never Easy
+    quick = kind is not None and seconds is not None and 0 < seconds < kind.quick_seconds
     return Rating.Easy if quick else Rating.Good
 
 
@@ -88,7 +80,7 @@ class Scheduled:
 
 
 def schedule_answers(
-    store: Store,
+    store: ProgressStore,
     answers: Iterable[tuple[Question, bool, float | None]],
     when: datetime,
 ) -> list[Scheduled]:
@@ -106,7 +98,7 @@ def schedule_answers(
     ]
 
 
-def override(store: Store, scheduled: Scheduled, rating: Rating) -> Scheduled:
+def override(store: ProgressStore, scheduled: Scheduled, rating: Rating) -> Scheduled:
     """The learner's own rating of a right answer, replacing the one the answer earned."""
     if not scheduled.overridable or rating not in OVERRIDES:
         raise ValueError("only a right answer can be re-rated, as Hard, Good or Easy")
@@ -149,18 +141,20 @@ class ReviewStatus:
         return max(0, self.new_per_day - self.new_today)
 
 
-def new_per_day(store: Store) -> int:
+def new_per_day(store: ProgressStore) -> int:
     value = store.get_setting(NEW_PER_DAY_SETTING)
     return int(value) if value and value.isdigit() else DEFAULT_NEW_PER_DAY
 
 
-def set_new_per_day(store: Store, count: int) -> None:
+def set_new_per_day(store: ProgressStore, count: int) -> None:
     if not 0 <= count <= MAX_NEW_PER_DAY:
         raise ValueError(f"new questions a day must be 0 to {MAX_NEW_PER_DAY}")
     store.set_setting(NEW_PER_DAY_SETTING, str(count))
 
 
-def status(store: Store, now: datetime, utc_offset: timedelta | None = None) -> ReviewStatus:
+def status(
+    store: ProgressStore, now: datetime, utc_offset: timedelta | None = None
+) -> ReviewStatus:
     start, end = local_day(now, utc_offset)
     due_now, due_today, cards = store.card_counts(now, end)
     return ReviewStatus(due_now, due_today, cards, store.cards_created_since(start),
@@ -179,7 +173,7 @@ class ReviewQueue:
 
 
 def review_queue(
-    store: Store,
+    store: ProgressStore,
     pool: Sequence[Question],
     now: datetime,
     utc_offset: timedelta | None = None,
@@ -195,16 +189,20 @@ def review_queue(
     return ReviewQueue(due, new, len(found) - len(due))
 
 
-def backfill(store: Store, questions: Callable[[], Iterable[Question]]) -> int:
+def backfill(store: ProgressStore, questions: Callable[[], Iterable[Question]]) -> int:
     """Make cards for questions answered without one (before cards existed, or imported), by
     replaying their answers. `questions` gives where to find them (generated ones are
     rebuilt); it is called only when there is something to do, as loading banks takes time.
-    Returns how many cards were made."""
+    Returns how many cards were made. A store that cannot be written is left as it is."""
+    if store.read_only:
+        return 0
     pending, through = store.answered_without_card()
     if not pending:
         store.mark_backfilled(through)
         return 0
-    from trainer.core.pool import find_questions  # pydantic and the generators: only if needed
+    from trainer.core.pool import (
+        find_questions,  # pydantic and the generators: only if needed
+    )
 
     infos: list[CardInfo] = []
     entries: list[ReviewEntry] = []
@@ -257,7 +255,7 @@ def retrievability(stability: float | None, elapsed_days: int | None) -> float:
     return (1 + _FACTOR * max(0, elapsed_days) / stability) ** _DECAY
 
 
-def recall(store: Store, now: datetime) -> list[Recall]:
+def recall(store: ProgressStore, now: datetime) -> list[Recall]:
     """Each card's FSRS retrievability a RECALL_HORIZON from now, summed by kind."""
     sums: dict[tuple[str, str, str], list[float]] = {}
     for question_type, bank, topics, stability, elapsed_days in store.card_recall(

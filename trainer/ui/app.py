@@ -11,6 +11,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
     from trainer.core.banks import Catalog
@@ -103,6 +104,15 @@ class PacsTrainerApp(App[int]):
         from trainer.ui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker ends up: the learner is told, the app goes on."""
+        if event.state is not WorkerState.ERROR:
+            return
+        what = event.worker.description or "working in the background"
+        error = event.worker.error
+        self.notify(f"Something went wrong while {what}: {error}", title="Not done",
+                    severity="error", markup=False, timeout=10)
 
     def _remember_theme(self, theme: Theme) -> None:
         self.store.set_setting("theme", theme.name)
@@ -302,12 +312,15 @@ class PacsTrainerApp(App[int]):
         *,
         rng: random.Random | None = None,
         replace: bool = False,
+        mode: str = "practice",
     ) -> None:
+        """A practice round (or, with mode "review", a spaced-review round) on these questions."""
         from trainer.core.practice import PracticeSession
         from trainer.ui.screens.practice import PracticeScreen
 
         session = PracticeSession(
-            questions, rng=rng or random.Random(self.seed), clock=self.clock, store=self.store
+            questions, rng=rng or random.Random(self.seed), clock=self.clock, store=self.store,
+            mode=mode,
         )
         screen = PracticeScreen(session, title)
         if replace:

@@ -14,8 +14,8 @@ from trainer.core.store.answers import AnswerStore
 from trainer.core.store.base import Database
 from trainer.core.store.exams import ExamStore
 from trainer.core.store.figures import FigureStore
-from trainer.core.store.lessons import LessonStore
 from trainer.core.store.interface import ProgressStore
+from trainer.core.store.lessons import LessonStore
 from trainer.core.store.records import (
     Answer,
     AttemptClosed,
@@ -37,7 +37,12 @@ from trainer.core.store.records import (
     StoreReadOnly,
     StoreUnavailable,
 )
-from trainer.core.store.schema import DEFAULT_LEARNER, MIGRATIONS, SCHEMA_VERSION, STORE_FILE
+from trainer.core.store.schema import (
+    DEFAULT_LEARNER,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    STORE_FILE,
+)
 from trainer.core.store.sqlite import APPLICATION_ID, SqliteDatabase
 from trainer.core.store.transfer import RecordStore
 

@@ -118,7 +118,8 @@ class CardInfo:
 
 @dataclass(frozen=True)
 class CardState:
-    """A card's FSRS fields, as `fsrs.Card.to_dict()` names them; the store keeps, not reads, them."""
+    """A card's FSRS fields, as `fsrs.Card.to_dict()` names them; the store keeps, not reads,
+    them."""
 
     state: int
     step: int | None

@@ -198,9 +198,9 @@ class RecordStore(CardStore):
         db.execute(
             "INSERT INTO answers(learner_id, question_id, given, correct, score, seconds, mode, "
             "session_id, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (self.learner_id, answer["question_id"], json.dumps(answer["given"]), int(answer["correct"]),
-             answer["score"], answer["seconds"], answer["mode"], sessions.get(session, session),
-             answer["answered_at"]),
+            (self.learner_id, answer["question_id"], json.dumps(answer["given"]),
+             int(answer["correct"]), answer["score"], answer["seconds"], answer["mode"],
+             sessions.get(session, session), answer["answered_at"]),
         )
         return 1
 

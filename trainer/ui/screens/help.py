@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Markdown
+
+from trainer.ui.screens.base import TrainerModal
 
 HELP = """\
 # pacs-trainer help
@@ -52,7 +53,7 @@ also get the **Cohort report**: every learner, the weakest topics, each question
 """
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(TrainerModal[None]):
     BINDINGS = [Binding("escape,f1", "dismiss", "Close", id="help.close")]
 
     def __init__(self, data_file: str) -> None:
