@@ -20,9 +20,9 @@ from typing import Any
 
 import psycopg
 import pytest
-
 from testkit import external_tool
 from testkit.postgres import free_port
+
 from trainer.core.store import open_database
 from trainer.core.store.accounts import Accounts
 

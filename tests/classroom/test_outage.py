@@ -3,10 +3,12 @@ learner keeps answering, the database comes back, and every answer is in it."""
 
 from __future__ import annotations
 
+import json
+
 import psycopg
 import pytest
-
 from testkit.postgres import pg_tool, postgres_server
+
 from trainer.core.banks import load_banks
 from trainer.core.blueprints import load_blueprints
 from trainer.core.exam import ExamSession
@@ -99,11 +101,9 @@ def test_kept_answers_survive_a_restart_of_the_app_and_are_not_written_twice(
     ]
     # A journal written through once more (say the first app wrote it and crashed before
     # forgetting it) adds nothing: each answer is checked by question, time and mode.
-    (tmp_path / "kept.jsonl").write_text(
-        '{"call": "record_answer", "at": "%s", "args": ["uids/q1", "B"], "kwargs": '
-        '{"correct": true, "score": 1.0, "seconds": 4, "mode": "practice"}}\n'
-        % answered.isoformat()
-    )
+    kept = {"call": "record_answer", "at": answered.isoformat(), "args": ["uids/q1", "B"],
+            "kwargs": {"correct": True, "score": 1.0, "seconds": 4, "mode": "practice"}}
+    (tmp_path / "kept.jsonl").write_text(json.dumps(kept) + "\n")
     third = Outbox(Store(open_database(url), clock, learner="bob"), tmp_path / "kept.jsonl",
                    rebuild)
     third.retry(now=True)

@@ -7,6 +7,7 @@ import random
 from datetime import timedelta
 
 import pytest
+from testkit.stores import Backend
 
 from trainer.cli import main
 from trainer.core.banks import load_banks
@@ -24,7 +25,6 @@ from trainer.core.progress import (
 )
 from trainer.core.questions import correct_response
 from trainer.core.review import Rating
-from testkit.stores import Backend
 from trainer.core.store import Store
 
 UTC_DAY = timedelta(0)

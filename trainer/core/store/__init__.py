@@ -59,7 +59,7 @@ def is_server_url(target: str | Path) -> bool:
 def open_database(target: str | Path) -> Database:
     """The backend for a progress file's path or a classroom server's postgresql:// URL
     (psycopg is imported only for a URL, so the embedded path starts as fast as before)."""
-    if is_server_url(target):
+    if isinstance(target, str) and is_server_url(target):
         from trainer.core.store.postgres import PostgresDatabase
 
         return PostgresDatabase(target)

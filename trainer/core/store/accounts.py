@@ -53,8 +53,8 @@ def hash_passphrase(passphrase: str, *, salt: bytes | None = None) -> str:
     digest = hashlib.scrypt(
         passphrase.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32
     )
-    encode = base64.b64encode
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${encode(salt).decode()}${encode(digest).decode()}"
+    salt_text, digest_text = (base64.b64encode(part).decode() for part in (salt, digest))
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt_text}${digest_text}"
 
 
 def passphrase_matches(stored: str, passphrase: str) -> bool:
@@ -166,7 +166,9 @@ class Accounts:
             "SELECT id FROM cohorts WHERE join_code = ?", (code,)
         ).fetchone()
         if row is None:
-            raise SignInRefused(f"no cohort has the join code {code}; check it with your instructor")
+            raise SignInRefused(
+                f"no cohort has the join code {code}; check it with your instructor"
+            )
         return int(row[0])
 
     def _join(self, name: str, code: str) -> None:

@@ -40,7 +40,7 @@ from trainer.core.store.records import (
 
 log = logging.getLogger(__name__)
 BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)  # between tries while the server is away
-_TYPES = {cls.__name__: cls for cls in (GradedAnswer, CardInfo, ReviewEntry)}
+_TYPES: dict[str, Any] = {cls.__name__: cls for cls in (GradedAnswer, CardInfo, ReviewEntry)}
 
 
 def _encode(value: Any) -> Any:
@@ -109,7 +109,7 @@ class Outbox:
 
     @property
     def clock(self) -> Clock:
-        return self._store.clock  # type: ignore[no-any-return]
+        return self._store.clock
 
     # -- the journal ------------------------------------------------------------------------
 
@@ -236,7 +236,7 @@ class Outbox:
     # -- the writes it keeps ----------------------------------------------------------------
 
     def record_answer(self, question_id: str, given: Any, **details: Any) -> datetime:
-        return self._write("record_answer", question_id, given, **details)  # type: ignore[no-any-return]
+        return self._write("record_answer", question_id, given, **details)
 
     def set_exam_response(self, attempt_id: int, position: int, response: Any) -> None:
         self._write("set_exam_response", attempt_id, position, response)
@@ -256,7 +256,7 @@ class Outbox:
     def add_reviews(
         self, infos: Iterable[CardInfo], reviews: Sequence[ReviewEntry], rebuild: Rebuild
     ) -> dict[str, CardState]:
-        return self._write("add_reviews", list(infos), list(reviews))  # type: ignore[no-any-return]
+        return self._write("add_reviews", list(infos), list(reviews))
 
     def set_lesson_page(self, lesson_id: str, page: int) -> None:
         self._write("set_lesson_page", lesson_id, page)

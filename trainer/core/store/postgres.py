@@ -182,11 +182,11 @@ class PostgresDatabase:
         db = self._connection("reach the classroom database")
         if not params and "?" not in sql:  # a migration's statement, maybe with a $$ body
             return db.execute(sql.encode())  # bytes: psycopg passes it untouched
-        return db.execute(to_psycopg(sql), params)  # type: ignore[arg-type]
+        return db.execute(to_psycopg(sql), params)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> psycopg.Cursor[Any]:
         cursor = self._connection("reach the classroom database").cursor()
-        cursor.executemany(to_psycopg(sql), list(rows))  # type: ignore[arg-type]
+        cursor.executemany(to_psycopg(sql), list(rows))
         return cursor
 
     @contextmanager
