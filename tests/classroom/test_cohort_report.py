@@ -100,3 +100,35 @@ def test_three_learners_take_the_quick_check_and_the_report_shows_them(
     assert main(["cohort", "report", *options]) == 0
     text = capsys.readouterr().out
     assert "3 learner(s)" in text and "Weakest topics first" in text and "ann" in text
+
+
+async def test_the_instructor_dashboard_lists_the_cohort(backend, clock, pool):
+    from textual.widgets import DataTable
+
+    from trainer.ui.app import make_app
+    from trainer.ui.screens.cohort import CohortScreen
+    from trainer.ui.screens.home import HomeScreen
+
+    accounts = Accounts(open_database(backend.target()), clock)
+    code = accounts.create_cohort("Spring")
+    accounts.set_instructor("Ms Teach", "teach-passphrase")
+    for name, right_every in (("ann", 1), ("bob", 3)):
+        accounts.sign_in(name, f"{name}-passphrase", join_code=code)
+        take_quick_check(backend.open(clock, learner=name), clock, pool, right_every)
+    app = make_app(store=backend.target(), learner="Ms Teach", clock=clock)
+    app.setup.sign_in("Ms Teach", "teach-passphrase")
+    app._store = app.setup.open_store()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        app.open_section("cohort")
+        await pilot.pause()
+        assert isinstance(app.screen, CohortScreen)
+        table = app.screen.query_one("#cohort-learners", DataTable)
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if table.row_count:
+                break
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["ann", "bob"]
+        assert str(table.get_row_at(0)[4]) == "100%"  # ann's best score
+        assert app.screen.query_one("#cohort-items", DataTable).row_count > 0

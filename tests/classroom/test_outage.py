@@ -17,6 +17,7 @@ from trainer.core.pool import question_pool
 from trainer.core.questions import correct_response
 from trainer.core.review import rebuild
 from trainer.core.store import Store, open_database
+from trainer.core.store.accounts import Accounts
 from trainer.core.store.outbox import Outbox
 
 
@@ -108,3 +109,49 @@ def test_kept_answers_survive_a_restart_of_the_app_and_are_not_written_twice(
                    rebuild)
     third.retry(now=True)
     assert len(third.answers()) == 2
+
+
+async def test_in_the_app_the_learner_is_told_and_keeps_answering(server, tmp_path, clock):
+    from trainer.ui.app import make_app
+    from trainer.ui.screens.exam import ExamScreen
+    from trainer.ui.widgets.question_view import QuestionView
+
+    url = server.create_database()
+    accounts = Accounts(open_database(url), clock)
+    accounts.sign_in("ann", "ann-passphrase", open_sign_up=True)
+    accounts.close()
+    app = make_app(store=url, data_dir=tmp_path / "serving", clock=clock, seed=11)
+    app.setup.sign_in("ann", "ann-passphrase")
+    told: list[str] = []
+    app.notify = lambda message, **options: told.append(message)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        app._signed_in()  # as the sign-in screen does once the passphrase is right
+        await pilot.pause()
+        app.start_exam(app.blueprints.get("quick-check"))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        session = screen.session
+
+        async def answer(index: int) -> None:
+            view = screen.query_one(QuestionView)
+            response = correct_response(session.items[index].question)
+            view.post_message(QuestionView.AnswerChanged(view, response))
+            await pilot.pause()
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+
+        await answer(0)
+        server.stop()
+        for index in range(1, 4):
+            await answer(index)
+        assert isinstance(app.screen, ExamScreen)  # the exam goes on
+        assert any("kept on this computer" in message for message in told)
+        server.start()
+        app.store.retry(now=True)  # what the app's once-a-second retry does
+        await pilot.pause()
+        assert "is back" in told[-1]
+    with psycopg.connect(url) as db:
+        answered = db.execute(
+            "SELECT count(*) FROM exam_items WHERE response IS NOT NULL").fetchone()
+    assert answered == (4,)
