@@ -5,6 +5,7 @@ A second tab over the session limit gets the "classroom is full" page."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -15,16 +16,18 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from testkit import external_tool
-from testkit.postgres import free_port
+from testkit import external_tool, free_port
 
 from trainer.core.store import open_database
 from trainer.core.store.accounts import Accounts
+
+pytestmark = pytest.mark.slow  # a real browser and a served app
 
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -44,20 +47,22 @@ def wait_for(check: Callable[[], Any], what: str, limit: float = 30) -> Any:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.fixture
-def served(postgres, tmp_path) -> Iterator[tuple[str, str, Path, str]]:
-    """`pacs-trainer serve` on a free port with a classroom database; stopped by PID."""
+@contextmanager
+def serving(postgres: Any, folder: Path, max_sessions: int) -> Iterator[tuple[str, str, str]]:
+    """`pacs-trainer serve` on a free port with a new classroom database (a cohort made):
+    (address, join code, database URL); the server and its apps stopped by PID."""
     url = postgres.create_database()
     accounts = Accounts(open_database(url))
     code = accounts.create_cohort("Spring")
+    accounts.set_instructor("Ms Teach", "teach-passphrase")
     accounts.close()
     port = free_port()
-    log = tmp_path / "serve.log"
-    env = {**os.environ, "PACS_TRAINER_STORE": url, "PACS_TRAINER_HOME": str(tmp_path / "home")}
+    log = folder / "serve.log"
+    env = {**os.environ, "PACS_TRAINER_STORE": url, "PACS_TRAINER_HOME": str(folder / "home")}
     with log.open("wb") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "trainer", "serve", "--port", str(port), "--max-sessions",
-             "1", "--seed", "4"],
+             str(max_sessions), "--seed", "4"],
             env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     try:
@@ -70,7 +75,7 @@ def served(postgres, tmp_path) -> Iterator[tuple[str, str, Path, str]]:
                 return False
 
         wait_for(listening, "the server to listen")
-        yield f"http://127.0.0.1:{port}/", code, tmp_path, url
+        yield f"http://127.0.0.1:{port}/", code, url
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # the server and the apps it started
         try:
@@ -100,58 +105,115 @@ def browser(tmp_path) -> Iterator[Any]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def test_a_learner_signs_in_in_the_browser_and_the_answer_is_in_postgresql(served, browser):
+def open_app(browser: Any, address: str) -> Any:
+    """Load the page and wait for the app's first screen; the terminal's key input."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
 
-    address, code, folder, database = served
     browser.get(address)
     wait_for(lambda: browser.execute_script(
         "return document.body.classList.contains('-first-byte')"), "the app's first screen")
-    keys = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "textarea"), "the terminal")[0]
-    for typed in ("Ann Example", Keys.TAB, "ann-passphrase", Keys.TAB, code, Keys.ENTER):
+    return wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "textarea"), "terminal")[0]
+
+
+def type_keys(keys: Any, *typed: str) -> None:
+    for text in typed:
         time.sleep(0.4)  # a key each moment, as a person types: focus moves between fields
-        keys.send_keys(typed)
+        keys.send_keys(text)
 
-    def signed_in() -> bool:
-        with psycopg.connect(database) as db:
-            row = db.execute(
-                "SELECT passphrase FROM learners WHERE name = 'Ann Example'").fetchone()
-        return bool(row and row[0].startswith("scrypt$"))
 
-    wait_for(signed_in, "the sign-in to reach PostgreSQL")
-    time.sleep(1.0)  # the home screen draws
-    shot = folder / "home-in-browser.png"
-    assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 5000
+def sign_in(keys: Any, name: str, code: str) -> None:
+    from selenium.webdriver.common.keys import Keys
 
-    # Over the limit of one session, another tab gets the plain "full" page.
-    with pytest.raises(urllib.error.HTTPError) as full:
-        urllib.request.urlopen(address, timeout=10)
-    assert full.value.code == 503
-    assert "The classroom is full" in full.value.read().decode()
+    type_keys(keys, name, Keys.TAB, f"{name.split()[0].lower()}-passphrase", Keys.TAB, code,
+              Keys.ENTER)
 
-    keys.send_keys(Keys.ARROW_DOWN * 3, Keys.ENTER)  # Exam
-    time.sleep(0.5)
-    keys.send_keys(Keys.ENTER)  # Quick check
-    time.sleep(0.5)
-    keys.send_keys("y")  # start it
 
-    def attempt() -> Any:
-        with psycopg.connect(database) as db:
-            return db.execute(
-                "SELECT e.id FROM exam_attempts e JOIN learners l ON l.id = e.learner_id "
-                "WHERE l.name = 'Ann Example'").fetchone()
+def start_quick_check(keys: Any) -> None:
+    from selenium.webdriver.common.keys import Keys
 
-    [attempt_id] = wait_for(attempt, "the exam to start")
-    time.sleep(0.5)
-    keys.send_keys("a", Keys.ENTER)  # choose the first answer and submit it
+    type_keys(keys, Keys.ARROW_DOWN * 3 + Keys.ENTER, Keys.ENTER, "y")  # Exam, Quick check
 
-    def answered() -> Any:
-        with psycopg.connect(database) as db:
-            return db.execute(
-                "SELECT position, response FROM exam_items WHERE attempt_id = %s AND "
-                "response IS NOT NULL", (attempt_id,)).fetchall()
 
-    [(position, response)] = wait_for(answered, "the answer to reach PostgreSQL")
-    assert position == 0 and response
+def test_a_learner_signs_in_in_the_browser_and_the_answer_is_in_postgresql(
+    postgres, browser, tmp_path
+):
+    from selenium.webdriver.common.keys import Keys
 
+    with serving(postgres, tmp_path, max_sessions=1) as (address, code, database):
+        keys = open_app(browser, address)
+        sign_in(keys, "Ann Example", code)
+
+        def signed_in() -> bool:
+            with psycopg.connect(database) as db:
+                row = db.execute(
+                    "SELECT passphrase FROM learners WHERE name = 'Ann Example'").fetchone()
+            return bool(row and row[0].startswith("scrypt$"))
+
+        wait_for(signed_in, "the sign-in to reach PostgreSQL")
+        time.sleep(1.0)  # the home screen draws
+        shot = tmp_path / "home-in-browser.png"
+        assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 5000
+
+        # Over the limit of one session, another tab gets the plain "full" page.
+        with pytest.raises(urllib.error.HTTPError) as full:
+            urllib.request.urlopen(address, timeout=10)
+        assert full.value.code == 503
+        assert "The classroom is full" in full.value.read().decode()
+
+        start_quick_check(keys)
+        attempt_id, _ = wait_for(lambda: attempts_of(database, "Ann Example"), "the exam")[0]
+        type_keys(keys, "a", Keys.ENTER)  # choose the first answer and submit it
+
+        def answered() -> Any:
+            with psycopg.connect(database) as db:
+                return db.execute(
+                    "SELECT position, response FROM exam_items WHERE attempt_id = %s AND "
+                    "response IS NOT NULL", (attempt_id,)).fetchall()
+
+        [(position, response)] = wait_for(answered, "the answer to reach PostgreSQL")
+        assert position == 0 and response
+
+
+def attempts_of(database: str, name: str) -> list[tuple[Any, ...]]:
+    """(id, score) of each exam attempt of a learner, straight from PostgreSQL."""
+    with psycopg.connect(database) as db:
+        return db.execute(
+            "SELECT e.id, e.score FROM exam_attempts e JOIN learners l ON l.id = e.learner_id "
+            "WHERE l.name = %s ORDER BY e.id", (name,)).fetchall()
+
+
+def test_three_learners_in_three_tabs_take_the_quick_check_and_the_report_has_them(
+    postgres, browser, tmp_path, monkeypatch, capsys
+):
+    """The issue's done-when: three tabs at once, then `cohort report` shows the three."""
+    from selenium.webdriver.common.keys import Keys
+
+    from trainer.cli import main
+
+    names = ("Ann Example", "Bob Example", "Cat Example")
+    with serving(postgres, tmp_path, max_sessions=3) as (address, code, database):
+        tabs = {}
+        for name in names:
+            if tabs:
+                browser.switch_to.new_window("tab")
+            tabs[name] = (browser.current_window_handle, open_app(browser, address))
+            sign_in(tabs[name][1], name, code)
+        for name in names:  # all three exams open at once
+            handle, keys = tabs[name]
+            browser.switch_to.window(handle)
+            start_quick_check(keys)
+            wait_for(lambda name=name: attempts_of(database, name), f"{name}'s exam")
+        for name in names:
+            handle, keys = tabs[name]
+            browser.switch_to.window(handle)
+            type_keys(keys, "a", Keys.ENTER, Keys.CONTROL + "s", "y")  # answer one, submit
+            wait_for(lambda name=name: attempts_of(database, name)[0][1] is not None,
+                     f"{name}'s exam to be graded")
+        monkeypatch.setenv("PACS_TRAINER_PASSPHRASE", "teach-passphrase")
+        assert main(["cohort", "report", "--json", "--store", database,
+                     "--learner", "Ms Teach"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [learner["learner"] for learner in report["learners"]] == list(names)
+    assert all(learner["exams_graded"] == 1 for learner in report["learners"])
+    assert report["topics"] and report["items"]
+    assert all(item["attempts"] >= 1 for item in report["items"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 
 import pytest
 
@@ -21,3 +22,10 @@ def external_tool(name: str, package: str) -> str:
     if os.environ.get("CI"):
         pytest.fail(f"{message}; CI must install it: .ci/run does as root")
     pytest.skip(message)
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on at 127.0.0.1 now, for a server a test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

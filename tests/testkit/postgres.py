@@ -13,7 +13,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -24,7 +23,7 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
-from testkit import external_tool
+from testkit import external_tool, free_port
 
 SUPERUSER = "trainer"
 _names = count(1)
@@ -43,12 +42,6 @@ def pg_tool(name: str) -> str:
 def postgres_installed() -> bool:
     """Whether PostgreSQL's server programs are here (the benchmarks skip, not fail)."""
     return any(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _as_server_user() -> dict[str, Any]:
