@@ -136,7 +136,7 @@ async def sign_in(app, pilot, name: str, passphrase: str, code: str = "") -> Non
     app.screen.query_one("#sign-in-passphrase", Input).value = passphrase
     app.screen.query_one("#sign-in-code", Input).value = code
     await pilot.click("#sign-in-submit")
-    for _ in range(100):
+    for _ in range(500):  # scrypt, the database, and after a wrong passphrase a short wait
         await pilot.pause(0.02)
         if not isinstance(app.screen, SignInScreen) or "wrong" in str(
             app.screen.query_one("#sign-in-problem").render()

@@ -11,12 +11,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from trainer.core.cohort import CohortReport
 from trainer.core.sanitize import strip_controls
 from trainer.core.store import StoreError
+from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.widgets.key_footer import KeyFooter
 
 READINESS_EXAM = "quick-check"
@@ -30,7 +30,7 @@ def _plain(value: str) -> Text:
     return Text(strip_controls(value, 200))
 
 
-class CohortScreen(Screen[None]):
+class CohortScreen(TrainerScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="cohort.back"),
         Binding("r", "refresh", "Count again", id="cohort.refresh"),
@@ -71,10 +71,13 @@ class CohortScreen(Screen[None]):
         from trainer.core.store import open_database
         from trainer.core.store.cohort import CohortRecords
 
-        setup = self.app.setup  # type: ignore[attr-defined]
+        setup = self.app.setup
+        instructor = setup.signed_in
+        if instructor is None:
+            self.post_message(self.Counted(None, "Sign in as an instructor to see the cohort."))
+            return
         try:
-            records = CohortRecords(open_database(setup.store_target), setup.signed_in,
-                                    setup.clock)
+            records = CohortRecords(open_database(setup.store_target), instructor, setup.clock)
             try:
                 report = build_report(
                     records, setup.clock.now(), [lesson.id for lesson in setup.lessons.lessons],

@@ -13,16 +13,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Static
 
 from trainer.core.sanitize import strip_controls
 from trainer.core.store import StoreError
 from trainer.core.store.accounts import Learner, SignInRefused
+from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.widgets.key_footer import KeyFooter
 
 
-class SignInScreen(Screen[Learner]):
+class SignInScreen(TrainerScreen[Learner]):
     """Dismissed with the learner once the passphrase is right."""
 
     BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", id="sign-in.quit")]
@@ -85,7 +85,7 @@ class SignInScreen(Screen[Learner]):
 
         time.sleep(wait)  # slows guessing; a learner who mistypes barely notices
         try:
-            learner = self.app.setup.sign_in(name, passphrase, code)  # type: ignore[attr-defined]
+            learner = self.app.setup.sign_in(name, passphrase, code)
         except SignInRefused as exc:
             self.post_message(self.Done(None, f"{exc}."))
         except StoreError as exc:
