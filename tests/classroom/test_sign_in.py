@@ -63,6 +63,8 @@ def test_a_new_name_needs_a_join_code_unless_sign_up_is_open(classroom):
     with pytest.raises(SignInRefused, match="at least 8"):
         accounts.sign_in("carl", "short", open_sign_up=True)
     assert accounts.learner("carl") is None
+    with pytest.raises(SignInRefused, match="taken by the store"):  # the embedded learner
+        accounts.sign_in("Default", "a-passphrase", open_sign_up=True)
     carl = accounts.sign_in("carl", "carl-passphrase", open_sign_up=True)
     assert carl.cohort is None and not carl.is_instructor
 

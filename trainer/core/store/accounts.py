@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from trainer.core.clock import Clock, SystemClock
 from trainer.core.store.base import Database, migrate
 from trainer.core.store.records import StoreError
+from trainer.core.store.schema import DEFAULT_LEARNER
 
 ROLES = ("learner", "instructor")
 MIN_PASSPHRASE = 8
@@ -81,6 +82,8 @@ def clean_name(name: str) -> str:
         raise SignInRefused(f"a name has at most {MAX_NAME} characters")
     if any(unicodedata.category(ch).startswith("C") for ch in name):
         raise SignInRefused("a name cannot hold control characters")
+    if name.casefold() == DEFAULT_LEARNER:  # an embedded store's own learner, not a person
+        raise SignInRefused(f"the name {name!r} is taken by the store itself; choose another")
     return name
 
 
