@@ -98,8 +98,8 @@ class CohortScreen(TrainerScreen[None]):
             return
         exam = report.blueprint.title if report.blueprint else "-"
         summary.update(Text(
-            f"{len(report.learners)} learner(s); readiness for {exam}; "
-            f"{len(report.items)} question(s) answered in exams. r counts again."
+            f"{len(report.learners)} learner(s) · ready for: {exam} · "
+            f"{len(report.items)} question(s) from exams"
         ))
         learners = self.query_one("#cohort-learners", DataTable)
         learners.clear()
