@@ -17,7 +17,17 @@ DESCRIPTION = (
 )
 
 
-def _common_options(suppress: bool) -> argparse.ArgumentParser:
+def _store_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        default=default,
+        help="a classroom database, postgresql://user:password@host/db (default: "
+        "$PACS_TRAINER_STORE, else the progress file in the data dir)",
+    )
+
+
+def _common_options(suppress: bool, *, store: bool = True) -> argparse.ArgumentParser:
     """Options valid before or after a subcommand (SUPPRESS keeps the top-level value)."""
     default = argparse.SUPPRESS if suppress else None
     common = argparse.ArgumentParser(add_help=False)
@@ -30,13 +40,8 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
     common.add_argument(
         "--seed", type=int, metavar="N", default=default, help="seed for reproducible quizzes"
     )
-    common.add_argument(
-        "--store",
-        metavar="URL",
-        default=default,
-        help="a classroom database, postgresql://user:password@host/db (default: "
-        "$PACS_TRAINER_STORE, else the progress file in the data dir)",
-    )
+    if store:
+        _store_option(common, default)
     common.add_argument(
         "--learner",
         metavar="NAME",
@@ -58,7 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     from trainer.commands import (
         bank,
         cohort,
+        exam,
+        export,
         history,
+        import_questions,
+        items,
         progress,
         questions,
         quiz,
@@ -74,9 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pacs-trainer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(True)
-    for module in (registry, bank, questions, study, quiz, history, review, progress, cohort,
-                   serve):
+    for module in (registry, bank, questions, study, quiz, history, review, progress,
+                   export, import_questions, exam, cohort, serve):
         module.add_parser(sub, common)
+    # `items report --store DIR` (learners' data dirs, repeatable) keeps its own --store;
+    # $PACS_TRAINER_STORE or `pacs-trainer --store URL items ...` name a classroom store there.
+    items.add_parser(sub, _common_options(True, store=False))
     return parser
 
 

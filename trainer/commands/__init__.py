@@ -30,8 +30,14 @@ def context(args: argparse.Namespace, clock: Clock | None = None) -> Context:
 
     return Context.from_options(
         data_dir=args.data_dir, seed=args.seed, bank_dirs=args.bank_dir or (), clock=clock,
-        store=getattr(args, "store", None), learner=getattr(args, "learner", None),
+        store=_store_option(args), learner=getattr(args, "learner", None),
     )
+
+
+def _store_option(args: argparse.Namespace) -> str | None:
+    """The global --store URL (`items report` has a --store DIR of its own, a list)."""
+    store = getattr(args, "store", None)
+    return store if isinstance(store, str) else None
 
 
 PASSPHRASE_ENV = "PACS_TRAINER_PASSPHRASE"

@@ -134,6 +134,16 @@ def build_form(blueprint: Blueprint, pool: Sequence[Question], rng: random.Rando
     )
 
 
+def draw(
+    blueprint: Blueprint, pool: Sequence[Question], seed: int
+) -> tuple[ExamForm, list[ExamItem]]:
+    """The form a seed draws and its items as presented: what the app shows for that seed,
+    and what a printed form prints. Raises ShortDraw."""
+    form = build_form(blueprint, pool, random.Random(seed))
+    by_id = {question.full_id: question for question in pool}
+    return form, _items(form, [by_id[qid] for qid in form.question_ids])
+
+
 def _short(where: str, needed: int, available: int) -> str:
     noun = "question" if needed == 1 else "questions"
     return f"{where}: needs {needed} {noun}, only {available} available"
@@ -200,9 +210,7 @@ class ExamSession:
         clock: Clock,
     ) -> ExamSession:
         """Draw a form (raises ShortDraw) and store it before the first question shows."""
-        form = build_form(blueprint, pool, random.Random(seed))
-        by_id = {question.full_id: question for question in pool}
-        items = _items(form, [by_id[qid] for qid in form.question_ids])
+        form, items = draw(blueprint, pool, seed)
         started = clock.now()
         deadline = started + timedelta(minutes=blueprint.time_limit_minutes)
         stored_form = {
@@ -376,12 +384,14 @@ class ExamSession:
 
     def submit(self) -> ExamReport:
         """Grade and close the attempt (also what auto-submit calls); calling again returns
-        the same report. Answers given are copied to the answer history as mode "exam", and
-        their review cards scheduled."""
+        the same report. The scored answers (blanks as wrong) and the pilot answers given are
+        copied to the answer history as mode "exam", and their review cards scheduled."""
         if self.report is not None:
             return self.report
         report = self._grade(min(self.clock.now(), self.deadline))
-        given = [review for review in report.review if review.response is not None]
+        # A scored question left blank was not known in the time: it goes into the history
+        # (and its card) as a wrong answer, as it counted in the score. A blank pilot did not.
+        given = [r for r in report.review if r.response is not None or not r.pilot]
         submitted_at = self.started_at + report.time_used
         closed = self.store.submit_attempt(
             self.attempt_id,

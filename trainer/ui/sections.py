@@ -72,6 +72,12 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section("progress", "Progress", "Mastery by topic, exam history, streak", "app.open_progress"),
     Section(
+        "item-analysis",
+        "Item analysis",
+        "For instructors: which questions work",
+        "trainer.ui.screens.items:ItemAnalysisScreen",
+    ),
+    Section(
         "cohort",
         "Cohort report",
         "Instructors: every learner, topic and question",

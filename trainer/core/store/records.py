@@ -157,3 +157,10 @@ class ExamScore:
 
 # A card's state from its reviews as (rating, reviewed_at), oldest first: the FSRS replay.
 Rebuild = Callable[[Sequence[tuple[int, datetime]]], CardState]
+
+
+# A card's recall, as plain data: type, bank, topics, stability, days since its last review,
+# whether that review was right.
+RecallRow = tuple[str, str, str, float | None, int | None, bool | None]
+# Answers counted by kind and day: type, bank, topics, mode, day, how many, summed score.
+EvidenceRow = tuple[str, str, str, str, str, int, float]

@@ -142,7 +142,8 @@ _SHIPPED_SQLITE: list[str] = [
 
 # 5: learner identity. Every learner's rows carry learner_id (an embedded store has one
 # learner, id 1, "default"); keys that were global become per learner (settings, lessons,
-# cards, totals). Learners have a role, a passphrase hash and a cohort (for a classroom).
+# cards, totals; a card keeps its question's bank, as it keeps its type and topics). Learners
+# have a role, a passphrase hash and a cohort (for a classroom).
 # Exam attempts keep their title and time used as columns, so no query needs to look inside
 # the stored form's JSON or do date arithmetic on it, and a lease: which window holds an open
 # exam, until when.
@@ -234,6 +235,7 @@ CREATE TABLE cards_v5 (
     id INTEGER PRIMARY KEY,
     learner_id INTEGER NOT NULL REFERENCES learners(id),
     question_id TEXT NOT NULL,
+    bank TEXT NOT NULL,
     question_type TEXT NOT NULL,
     topics TEXT NOT NULL,
     state INTEGER NOT NULL,
@@ -245,8 +247,11 @@ CREATE TABLE cards_v5 (
     created_at TEXT NOT NULL,
     UNIQUE (learner_id, question_id)
 );
-INSERT INTO cards_v5 SELECT id, 1, question_id, question_type, topics, state, step, stability,
-    difficulty, due, last_review, created_at FROM cards;
+INSERT INTO cards_v5 SELECT id, 1, question_id,
+    CASE WHEN instr(question_id, '/') > 0 THEN substr(question_id, 1, instr(question_id, '/') - 1)
+    ELSE '' END,
+    question_type, topics, state, step, stability, difficulty, due, last_review, created_at
+    FROM cards;
 DROP TABLE cards;
 ALTER TABLE cards_v5 RENAME TO cards;
 CREATE INDEX cards_due ON cards(learner_id, due);

@@ -24,6 +24,8 @@ HELP = """\
 - **Study lists**: a synthetic worklist; open series, instances and any DICOM header;
   o opens a folder of your own DICOM files the same way (headers only, nothing changed).
 - **Progress**: lessons, mastery by topic, exam scores, streak, readiness for an exam.
+- **Item analysis** (for instructors): every answered question, weakest first, with its
+  difficulty, discrimination and flags; up/down shows a question's choice rates.
 
 **Keys everywhere**: ctrl+p command palette (sections, themes, keys), F1 this help,
 esc back, ctrl+q quit. The footer shows the keys of each screen.
