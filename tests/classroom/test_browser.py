@@ -128,10 +128,27 @@ def sign_in(keys: Any, name: str, code: str) -> None:
               Keys.ENTER)
 
 
-def start_quick_check(keys: Any) -> None:
+def start_quick_check(keys: Any, database: str, name: str) -> int:
+    """Exam, Quick check, Start: the attempt's id once it is in PostgreSQL. On a busy machine
+    the dialog can come after the key meant for it: then the key is pressed again."""
     from selenium.webdriver.common.keys import Keys
 
-    type_keys(keys, Keys.ARROW_DOWN * 3 + Keys.ENTER, Keys.ENTER, "y")  # Exam, Quick check
+    type_keys(keys, Keys.ARROW_DOWN * 3 + Keys.ENTER, Keys.ENTER)
+    press_until(keys, "y", lambda: attempts_of(database, name), f"{name}'s exam to start")
+    return int(attempts_of(database, name)[0][0])
+
+
+def press_until(keys: Any, key: str, check: Callable[[], Any], what: str) -> None:
+    """Press a dialog's key until what it does shows: on a busy machine a dialog can come
+    after the key meant for it."""
+    for _ in range(6):
+        type_keys(keys, key)
+        try:
+            wait_for(check, what, 4)
+            return
+        except AssertionError:
+            continue
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_a_learner_signs_in_in_the_browser_and_the_answer_is_in_postgresql(
@@ -160,8 +177,7 @@ def test_a_learner_signs_in_in_the_browser_and_the_answer_is_in_postgresql(
         assert full.value.code == 503
         assert "The classroom is full" in full.value.read().decode()
 
-        start_quick_check(keys)
-        attempt_id, _ = wait_for(lambda: attempts_of(database, "Ann Example"), "the exam")[0]
+        attempt_id = start_quick_check(keys, database, "Ann Example")
         type_keys(keys, "a", Keys.ENTER)  # choose the first answer and submit it
 
         def answered() -> Any:
@@ -201,14 +217,17 @@ def test_three_learners_in_three_tabs_take_the_quick_check_and_the_report_has_th
         for name in names:  # all three exams open at once
             handle, keys = tabs[name]
             browser.switch_to.window(handle)
-            start_quick_check(keys)
-            wait_for(lambda name=name: attempts_of(database, name), f"{name}'s exam")
+            try:
+                start_quick_check(keys, database, name)
+            except AssertionError:  # keep what the tab showed, for whoever reads the failure
+                browser.save_screenshot(str(tmp_path / f"{name.split()[0]}-no-exam.png"))
+                raise
         for name in names:
             handle, keys = tabs[name]
             browser.switch_to.window(handle)
-            type_keys(keys, "a", Keys.ENTER, Keys.CONTROL + "s", "y")  # answer one, submit
-            wait_for(lambda name=name: attempts_of(database, name)[0][1] is not None,
-                     f"{name}'s exam to be graded")
+            type_keys(keys, "a", Keys.ENTER, Keys.CONTROL + "s")  # answer one, submit
+            press_until(keys, "y", lambda name=name: attempts_of(database, name)[0][1] is not None,
+                        f"{name}'s exam to be graded")
         monkeypatch.setenv("PACS_TRAINER_PASSPHRASE", "teach-passphrase")
         assert main(["cohort", "report", "--json", "--store", database,
                      "--learner", "Ms Teach"]) == 0
@@ -216,4 +235,4 @@ def test_three_learners_in_three_tabs_take_the_quick_check_and_the_report_has_th
     assert [learner["learner"] for learner in report["learners"]] == list(names)
     assert all(learner["exams_graded"] == 1 for learner in report["learners"])
     assert report["topics"] and report["items"]
-    assert all(item["attempts"] >= 1 for item in report["items"])
+    assert all(item["answers"] >= 1 for item in report["items"])

@@ -235,7 +235,7 @@ def test_sqlite_to_postgresql_and_back_loses_nothing(tmp_path, clock, pool, post
     export_record(laptop, tmp_path / "laptop.json", clock.now())
     server = Backend("postgresql", tmp_path, postgres).open(clock, learner="ann")
     added = import_record(server, tmp_path / "laptop.json")
-    assert added["answers"] == 6 and added["exams"] == 1
+    assert added["answers"] == 25 and added["exams"] == 1
     assert server.export_data() == laptop.export_data()
     assert server.cards() == laptop.cards()
     export_record(server, tmp_path / "server.json", clock.now())

@@ -118,6 +118,7 @@ def _new_passphrase(name: str) -> str:
 def _report(setup: Context, args: argparse.Namespace) -> int:
     from trainer.commands import sign_in
     from trainer.core.cohort import build_report, gradebook_rows, report_data
+    from trainer.core.item_sources import question_lookup
     from trainer.core.store import open_database
     from trainer.core.store.cohort import CohortRecords
 
@@ -138,7 +139,8 @@ def _report(setup: Context, args: argparse.Namespace) -> int:
     try:
         report = build_report(
             records, setup.clock.now(), [lesson.id for lesson in setup.lessons.lessons],
-            blueprint=blueprint, cohort=args.cohort,
+            blueprint=blueprint, lookup=question_lookup(setup.banks.questions),
+            cohort=args.cohort,
         )
     finally:
         records.close()
@@ -161,6 +163,8 @@ def _percent(value: float | None) -> str:
 
 def report_text(report: CohortReport) -> str:
     """The report as plain-text tables."""
+    from trainer.core.cohort import picked
+
     exam = report.blueprint.title if report.blueprint else "-"
     learners = format_table(
         ("Learner", "Cohort", "Lessons", "Exams", "Best", "Last", "Passed", f"Ready ({exam})"),
@@ -178,15 +182,15 @@ def report_text(report: CohortReport) -> str:
          for t in report.topics],
     )
     items = format_table(
-        ("Question", "Answers", "Difficulty", "Discrimination", "Most chosen"),
-        [(i.question_id, str(i.attempts), f"{i.difficulty:.2f}",
+        ("Question", "Answers", "Difficulty", "Discrimination", "Picked", "Flags"),
+        [(i.question_id, str(i.answers), f"{i.difficulty:.2f}",
           "-" if i.discrimination is None else f"{i.discrimination:+.2f}",
-          ", ".join(f"{given} x{n}" for given, n in i.choices[:3]))
-         for i in report.items],
+          picked(i), ", ".join(i.flags))
+         for i in report.items.items],
     )
     title = f"Cohort {report.cohort}" if report.cohort else "All learners"
     return (
         f"{title}: {len(report.learners)} learner(s), "
         f"{report.generated_at:%Y-%m-%d %H:%M} UTC\n\n{learners}\n\n"
-        f"Weakest topics first\n{topics}\n\nItem statistics, hardest first\n{items}"
+        f"Weakest topics first\n{topics}\n\nItem statistics, flagged then hardest first\n{items}"
     )

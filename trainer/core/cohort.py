@@ -1,8 +1,10 @@
 """The instructor's cohort report: each learner's figures, the cohort's weakest topics, and
-item statistics over every exam answer in the cohort; as data, JSON, and gradebook rows.
+item statistics over every answer in the cohort; as data, JSON, and gradebook rows.
 
 Each learner's figures are what their own Progress screen shows (`progress.dashboard` and
-`review.readiness` on their store); the item statistics are `item_stats`'s.
+`review.readiness` on their store); the item statistics are `item_analysis.analyse` over the
+learners' records, the same figures `items report` gives (difficulty, discrimination, choices,
+flags, KR-20 per exam).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from trainer.core.blueprints import Blueprint
-from trainer.core.item_stats import ItemResponse, ItemStats, item_statistics
+from trainer.core.item_analysis import ItemReport, ItemStats, Lookup, analyse
 from trainer.core.progress import WEAK_BELOW, dashboard
 from trainer.core.review import Readiness, readiness
 from trainer.core.store import ExamAttempt
@@ -29,7 +31,7 @@ class LearnerFigures:
     lessons_total: int
     answers: int
     mastery: dict[str, float]  # topic -> 0..1, the topics the learner has started
-    readiness: Readiness | None
+    readiness: Readiness | None  # None also when too few answers for an estimate
     attempts: list[ExamAttempt]  # oldest first
 
     @property
@@ -69,7 +71,7 @@ class CohortReport:
     blueprint: Blueprint | None  # readiness is for this exam
     learners: list[LearnerFigures]
     topics: list[TopicFigures]  # weakest first
-    items: list[ItemStats]  # hardest first
+    items: ItemReport  # flagged first, then hardest
 
 
 def build_report(
@@ -78,13 +80,16 @@ def build_report(
     lesson_ids: Collection[str],
     *,
     blueprint: Blueprint | None,
+    lookup: Lookup,
     cohort: str | None = None,
 ) -> CohortReport:
+    """`lookup` finds questions by id for the item statistics (`item_sources.question_lookup`)."""
     learners: list[LearnerFigures] = []
-    responses: list[ItemResponse] = []
+    their_records: list[dict[str, Any]] = []
     for learner in records.learners(cohort):
         store = records.store_of(learner)
         figures = dashboard(store, now, lesson_ids)
+        estimate = readiness(blueprint, figures.evidence) if blueprint is not None else None
         learners.append(LearnerFigures(
             learner.name,
             learner.cohort,
@@ -92,15 +97,12 @@ def build_report(
             len(lesson_ids),
             figures.answers,
             {t.topic: t.mastery for t in figures.topics if t.mastery is not None},
-            readiness(blueprint, figures.recall) if blueprint is not None else None,
+            estimate if estimate is not None and estimate.enough else None,
             store.attempts(),
         ))
-        responses.extend(
-            ItemResponse(a.question_id, (learner.name, a.session_id), a.score, a.given)
-            for a in store.answers() if a.mode == "exam"
-        )
+        their_records.append(store.export_data())
     return CohortReport(
-        now, cohort, blueprint, learners, _topics(learners), item_statistics(responses)
+        now, cohort, blueprint, learners, _topics(learners), analyse(their_records, lookup)
     )
 
 
@@ -115,6 +117,11 @@ def _topics(learners: list[LearnerFigures]) -> list[TopicFigures]:
         for topic, values in by_topic.items()
     ]
     return sorted(topics, key=lambda t: (t.mean_mastery, t.topic))
+
+
+def picked(item: ItemStats) -> str:
+    """How often each choice was picked, the key marked: "A 3*, B 1"."""
+    return ", ".join(f"{c.key} {c.picked}{'*' if c.right else ''}" for c in item.choices)
 
 
 GRADEBOOK_FIELDS = (
@@ -180,10 +187,17 @@ def report_data(report: CohortReport) -> dict[str, Any]:
             for t in report.topics
         ],
         "items": [
-            {"question_id": i.question_id, "attempts": i.attempts,
-             "difficulty": round(i.difficulty, 3),
-             "discrimination": _rounded(i.discrimination, 3),
-             "choices": [{"given": given, "count": n} for given, n in i.choices]}
-            for i in report.items
+            {"question_id": i.question_id, "type": i.type, "answers": i.answers,
+             "right": i.right, "difficulty": round(i.difficulty, 3),
+             "discrimination": _rounded(i.discrimination, 3), "flags": list(i.flags),
+             "choices": [{"key": c.key, "text": c.text, "picked": c.picked, "right": c.right}
+                         for c in i.choices],
+             "wrong_answers": [{"given": given, "count": n} for given, n in i.wrong_answers]}
+            for i in report.items.items
+        ],
+        "reliability": [
+            {"blueprint": r.blueprint, "attempts": r.attempts, "items": r.items,
+             "kr20": _rounded(r.kr20, 3), "why_none": r.why_none}
+            for r in report.items.reliability
         ],
     }

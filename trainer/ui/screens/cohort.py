@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
-from trainer.core.cohort import CohortReport
+from trainer.core.cohort import CohortReport, picked
 from trainer.core.sanitize import strip_controls
 from trainer.core.store import StoreError
 from trainer.ui.screens.base import TrainerScreen
@@ -59,7 +59,7 @@ class CohortScreen(TrainerScreen[None]):
         self.query_one("#cohort-topics", DataTable).add_columns(
             "Topic", "Learners", "Mastery", "Weak")
         self.query_one("#cohort-items", DataTable).add_columns(
-            "Question", "Answers", "Difficulty", "Discrim.", "Most chosen")
+            "Question", "Answers", "Difficulty", "Discrim.", "Picked", "Flags")
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -68,6 +68,7 @@ class CohortScreen(TrainerScreen[None]):
     @work(thread=True, exclusive=True)
     def _count(self) -> None:
         from trainer.core.cohort import build_report
+        from trainer.core.item_sources import question_lookup
         from trainer.core.store import open_database
         from trainer.core.store.cohort import CohortRecords
 
@@ -82,6 +83,7 @@ class CohortScreen(TrainerScreen[None]):
                 report = build_report(
                     records, setup.clock.now(), [lesson.id for lesson in setup.lessons.lessons],
                     blueprint=setup.blueprints.get(READINESS_EXAM),
+                    lookup=question_lookup(setup.banks.questions),
                 )
             finally:
                 records.close()
@@ -99,7 +101,7 @@ class CohortScreen(TrainerScreen[None]):
         exam = report.blueprint.title if report.blueprint else "-"
         summary.update(Text(
             f"{len(report.learners)} learner(s) · ready for: {exam} · "
-            f"{len(report.items)} question(s) from exams"
+            f"{len(report.items.items)} question(s) answered"
         ))
         learners = self.query_one("#cohort-learners", DataTable)
         learners.clear()
@@ -116,9 +118,9 @@ class CohortScreen(TrainerScreen[None]):
                            str(t.weak))
         items = self.query_one("#cohort-items", DataTable)
         items.clear()
-        for i in report.items:
+        for i in report.items.items:
             items.add_row(
-                _plain(i.question_id), str(i.attempts), f"{i.difficulty:.2f}",
+                _plain(i.question_id), str(i.answers), f"{i.difficulty:.2f}",
                 "-" if i.discrimination is None else f"{i.discrimination:+.2f}",
-                _plain(", ".join(f"{given} x{n}" for given, n in i.choices[:3])),
+                picked(i), _plain(", ".join(i.flags)),
             )
