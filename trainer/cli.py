@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         history,
         import_questions,
         items,
+        lab,
         progress,
         questions,
         quiz,
@@ -84,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(True)
     for module in (registry, bank, questions, study, quiz, history, review, progress,
-                   export, import_questions, exam, cohort, serve):
+                   export, import_questions, exam, lab, cohort, serve):
         module.add_parser(sub, common)
     # `items report --store DIR` (learners' data dirs, repeatable) keeps its own --store;
     # $PACS_TRAINER_STORE or `pacs-trainer --store URL items ...` name a classroom store there.
