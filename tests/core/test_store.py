@@ -198,6 +198,27 @@ def test_many_copies_opening_a_new_file_at_once_all_succeed(tmp_path):
 # --- PostgreSQL only: what a server database says instead of a file's header -----------------
 
 
+def test_both_engines_migrate_to_the_same_tables_and_columns(tmp_path, postgres):
+    """Schema 5 is written twice, once per dialect: a column added to one is added to both."""
+    import psycopg
+
+    Store.in_dir(tmp_path).close()
+    db = sqlite3.connect(tmp_path / STORE_FILE)
+    tables = [row[0] for row in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    in_sqlite = {t: sorted(r[1] for r in db.execute(f"PRAGMA table_info({t})")) for t in tables}
+    url = postgres.create_database()
+    Store(open_database(url)).close()
+    in_postgresql: dict[str, list[str]] = {}
+    with psycopg.connect(url) as pg:
+        for table, column in pg.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE "
+            "table_schema = 'public' AND table_name != 'pacs_trainer_meta'"
+        ):
+            in_postgresql.setdefault(table, []).append(column)
+    assert {t: sorted(c) for t, c in in_postgresql.items()} == in_sqlite
+
+
 def test_server_database_of_another_program_is_refused_and_untouched(postgres):
     import psycopg
 
