@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -32,3 +33,10 @@ def _missing(message: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{message}; CI must install it: .ci/run does as root")
     pytest.skip(message)
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on at 127.0.0.1 now, for a server a test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -51,6 +51,13 @@ table; / back to the filter; enter opens a class.
 **Your progress** is saved the moment you act, in `{data}`.
 Use `--data-dir DIR` or `PACS_TRAINER_HOME` to keep it elsewhere.
 
+**In a classroom** (`pacs-trainer serve`, or `--store postgresql://...`) you sign in with
+your name and passphrase; the first time, you choose the passphrase and type the join code
+from your instructor. You see only your own progress. If the classroom's database is away
+for a moment, your answers are kept and written when it is back: keep going. Instructors
+also get the **Cohort report**: every learner, the weakest topics, each question's figures
+(r counts again).
+
 **Command line**: `pacs-trainer --help` lists the commands (registry, bank, ...).
 """
 
