@@ -94,16 +94,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        return _run_tui(args)
+    """Every command's output goes through SafeStream (trainer.commands.terminal): nothing a
+    command quotes from a file reaches the terminal as a control sequence. The TUI draws on
+    the real streams."""
+    from trainer.commands.terminal import SafeStream
+
+    real = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(real[0]), SafeStream(real[1])
     try:
-        return args.func(args)
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            sys.stdout, sys.stderr = real
+            return _run_tui(args)
+        return int(args.func(args))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        sys.stdout, sys.stderr = real
 
 
 def _run_tui(args: argparse.Namespace) -> int:

@@ -28,6 +28,7 @@ from pydantic import (
 
 from trainer.core.paths import question_bank_dir
 from trainer.core.questions import QUESTION_TYPES, Id, Question, Text, in_bank
+from trainer.core.sanitize import escape_controls
 from trainer.core.yaml_source import (
     Document,
     Limits,
@@ -85,9 +86,11 @@ class BankError:
     path: str = ""
 
     def __str__(self) -> str:
+        """file:line:col: path: message, with whatever it quotes from the file shown, not
+        acted on (a tag or field name holding an escape sequence, a file name's controls)."""
         place = f"{self.file}:{self.line}:{self.col}" if self.line else str(self.file)
         field = f" {self.path}:" if self.path else ""
-        return f"{place}:{field} {self.message}"
+        return escape_controls(f"{place}:{field} {self.message}")
 
     def as_dict(self) -> dict[str, Any]:
         return {

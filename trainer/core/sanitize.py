@@ -14,24 +14,33 @@ import re
 # CSI/OSC/other ESC sequences first, then any remaining C0/C1 control except tab and newline.
 _ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What reorders or hides text (the "trojan source" characters): bidi embeddings, overrides
+# and isolates, zero-width space, word joiner, a byte order mark inside text. Joiners and
+# the plain left/right marks stay: Arabic, Hebrew and Indic text need them.
+_HIDDEN = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
+
+
 def strip_controls(text: str, max_length: int | None = None) -> str:
     """Remove terminal escapes and control characters; truncate with an ellipsis if asked."""
-    clean = _CONTROLS.sub("", _ESCAPES.sub("", text))
+    clean = _HIDDEN.sub("", _CONTROLS.sub("", _ESCAPES.sub("", text)))
     return _truncate(clean, max_length)
 
 
 def has_controls(text: str) -> bool:
     """True if strip_controls would change the text (every escape sequence starts with ESC)."""
-    return _CONTROLS.search(text) is not None
+    return _CONTROLS.search(text) is not None or _HIDDEN.search(text) is not None
 
 
-def escape_controls(text: str, max_length: int | None = None) -> str:
+def escape_controls(text: str, max_length: int | None = None, keep: str = "") -> str:
     """Every character Python does not call printable (C0/C1 controls, DEL, bidi embeddings,
     overrides and isolates, zero-width and other format characters, line separators, odd
     spaces) written out as a Python escape, \\x1b or \\u202e: nothing acts on the terminal and
-    nothing is hidden. Truncated with an ellipsis if asked."""
+    nothing is hidden. `keep` names characters to leave as they are (a message's newlines).
+    Truncated with an ellipsis if asked."""
     if not text.isprintable():
-        text = "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+        text = "".join(
+            ch if ch.isprintable() or ch in keep else _escape(ch) for ch in text
+        )
     return _truncate(text, max_length)
 
 

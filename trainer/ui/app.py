@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
@@ -24,6 +25,7 @@ from trainer.core.clock import Clock
 from trainer.core.context import Context
 from trainer.core.course import Place, next_place
 from trainer.core.lessons import LessonCatalog
+from trainer.core.sanitize import escape_controls
 from trainer.core.store import ProgressStore
 from trainer.ui.sections import SECTIONS, section
 
@@ -106,6 +108,25 @@ class PacsTrainerApp(App[int]):
         from trainer.ui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification passes here: what it quotes from a file (a path, a title, an
+        error) shows its control and invisible characters as escapes instead of acting."""
+        super().notify(
+            escape_controls(message, keep="\n"),
+            title=escape_controls(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a failed worker ends up: the learner is told, the app goes on."""
