@@ -201,7 +201,7 @@ license: CC-BY-4.0
 description: >
   What this bank covers and who it is for.
 
-# Every question has: id, type, prompt (Markdown), topics (tags from trainer/core/topics.py),
+# Every question has: id, type, prompt (Markdown), topics (tags from lessons/topics.yaml),
 # difficulty (1-3), explanation (Markdown, shown after answering) and at least one reference
 # to the standard. Optional: lesson (the "study this" link) and exhibit (a table or text shown
 # with the prompt).
