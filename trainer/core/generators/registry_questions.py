@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from trainer.core.generators import Generator, single_choice
+from trainer.core.generators import Family, Generator, single_choice
 from trainer.core.questions import LessonAnchor, Question, TrueFalse
 from trainer.core.registry import VARIES, Registry, SopClass, load_registry
 
@@ -550,9 +550,13 @@ def _draw_service_subject(rng: random.Random) -> str:
 
 
 def _gen(
-    name: str, topics: Iterable[str], draw: Callable[[random.Random], str], build
+    name: str,
+    topics: Iterable[str],
+    draw: Callable[[random.Random], str],
+    build: Callable[[str, str], Question | None],
+    count: int,
 ) -> Generator:
-    return Generator(name, BANK, frozenset(topics), draw, build)
+    return Generator(name, BANK, frozenset(topics), draw, build, count)
 
 
 _AREAS = ("image-sop-classes", "pr-sr-ko", "sop-classes")
@@ -562,36 +566,56 @@ GENERATORS: tuple[Generator, ...] = (
         ("uids", *_AREAS),
         _either(lambda p: p.everyday, lambda p: p.active),
         _name_to_uid,
+        22,
     ),
     _gen(
         "uid-to-name",
         ("uids", *_AREAS),
         _either(lambda p: p.everyday, lambda p: p.active),
         _uid_to_name,
+        22,
     ),
     _gen(
         "modality-of",
         ("modality-attribute", *_AREAS),
         _either(lambda p: p.everyday_modality_subjects, lambda p: p.modality_subjects),
         _modality_of,
+        20,
     ),
     _gen(
         "class-for-modality",
         ("modality-attribute", *_AREAS),
         _either(lambda p: p.everyday_modality_subjects, lambda p: p.modality_subjects),
         _class_for_modality,
+        20,
     ),
     _gen(
         "pixel-data",
         ("image-counts", *_AREAS),
         _either(lambda p: p.with_pixels, lambda p: p.without_pixels),
         _pixel_data,
-    ),
-    _gen("retired", ("sop-classes",), _either(lambda p: p.retired, lambda p: p.active), _retired),
-    _gen(
-        "service-class", ("service-classes", "sop-classes"), _draw_service_subject, _service_class
+        20,
     ),
     _gen(
-        "dimse-task", ("dimse", "service-classes"), lambda rng: rng.choice(list(TASKS)), _dimse_task
+        "retired",
+        ("sop-classes",),
+        _either(lambda p: p.retired, lambda p: p.active),
+        _retired,
+        14,
+    ),
+    _gen(
+        "service-class",
+        ("service-classes", "sop-classes"),
+        _draw_service_subject,
+        _service_class,
+        16,
+    ),
+    _gen(
+        "dimse-task",
+        ("dimse", "service-classes"),
+        lambda rng: rng.choice(list(TASKS)),
+        _dimse_task,
+        7,
     ),
 )
+FAMILY = Family("registry", "SOP registry (generated)", BANK, GENERATORS, order=1)

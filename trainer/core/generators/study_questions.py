@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from trainer.core import studies as st
-from trainer.core.generators import Generator, multiple_select, single_choice
+from trainer.core.generators import Family, Generator, multiple_select, single_choice
 from trainer.core.generators.registry_questions import claim
 from trainer.core.questions import LessonAnchor, Numeric, Question, TableExhibit
 from trainer.core.registry import SopClass, load_registry
@@ -518,17 +518,18 @@ def _draw(rng: random.Random) -> str:
 
 
 def _gen(
-    name: str, topics: tuple[str, ...], build: Callable[[str, str], Question | None]
+    name: str, topics: tuple[str, ...], build: Callable[[str, str], Question | None], count: int
 ) -> Generator:
-    return Generator(name, BANK, frozenset(topics), _draw, build)
+    return Generator(name, BANK, frozenset(topics), _draw, build, count)
 
 
 _COUNT_TOPICS = ("image-counts", "study-lists")
 GENERATORS: tuple[Generator, ...] = (
-    *(_gen(f"count-{policy.value}", _COUNT_TOPICS, _count(policy)) for policy in CountPolicy),
-    _gen("count-difference", _COUNT_TOPICS, _count_difference),
-    _gen("not-displayed", ("pr-sr-ko", "image-counts"), _not_displayed),
-    _gen("likely-class", ("study-lists", "pr-sr-ko"), _likely_class),
-    _gen("must-support", ("conformance", "image-sop-classes"), _must_support),
-    _gen("inconsistent-row", ("study-lists", "modality-attribute"), _inconsistent_row),
+    *(_gen(f"count-{policy.value}", _COUNT_TOPICS, _count(policy), 8) for policy in CountPolicy),
+    _gen("count-difference", _COUNT_TOPICS, _count_difference, 8),
+    _gen("not-displayed", ("pr-sr-ko", "image-counts"), _not_displayed, 6),
+    _gen("likely-class", ("study-lists", "pr-sr-ko"), _likely_class, 8),
+    _gen("must-support", ("conformance", "image-sop-classes"), _must_support, 8),
+    _gen("inconsistent-row", ("study-lists", "modality-attribute"), _inconsistent_row, 6),
 )
+FAMILY = Family("studies", "Study lists (generated)", BANK, GENERATORS, order=2)
