@@ -237,7 +237,11 @@ def test_every_registry_generator_and_task_is_exercised():
     questions = sample(rq.GENERATORS, random.Random(0), 500)
     made = {generator_of(q, rq.GENERATORS)[0].name for q in questions}
     assert made == {generator.name for generator in rq.GENERATORS}
-    tasks = {task_of(q.id.removeprefix("dimse-task-")) for q in questions if q.id.startswith("dimse-task-")}
+    tasks = {
+        task_of(q.id.removeprefix("dimse-task-"))
+        for q in questions
+        if q.id.startswith("dimse-task-")
+    }
     assert tasks == set(DIMSE_ANSWERS) == set(rq.TASKS)
 
 
@@ -481,7 +485,8 @@ def found_alone(question: Question, attribute: str, asked: tuple[str, ...] = ())
     `asked`: attributes the question asks about, which every wrong choice must differ in."""
     classes = option_classes(question)
     assert classes is not None
-    right_letters = {question.answer} if isinstance(question, SingleChoice) else set(question.answer)
+    single = isinstance(question, SingleChoice)
+    right_letters = {question.answer} if single else set(question.answer)
     right = [sop for letter, sop in zip(LETTERS, classes) if letter in right_letters]
     wrong = [sop for letter, sop in zip(LETTERS, classes) if letter not in right_letters]
     keys = {getattr(sop, attribute) for sop in right}
@@ -546,7 +551,8 @@ def test_the_measure_catches_a_giveaway():
         "likely-test",
         random.Random(1),
         "X-Ray Radiation Dose SR Storage",
-        ["Key Object Selection Document Storage", "Mammography CAD SR Storage", "Basic Text SR Storage"],
+        ["Key Object Selection Document Storage", "Mammography CAD SR Storage",
+         "Basic Text SR Storage"],
         prompt="?", explanation="?", topics=("pr-sr-ko",), difficulty=1, references=("PS3.3",),
     )
     assert found_alone(question, "modality") is False  # the SR key shares SR with two others

@@ -350,9 +350,12 @@ def uid_dictionary() -> dict[str, tuple[str, str, str, str, str]]:
         raise ImportError("pydicom is not installed")
     path = Path(spec.origin).with_name("_uid_dict.py")
     module_spec = importlib.util.spec_from_file_location("_pydicom_uid_dict", path)
+    if module_spec is None or module_spec.loader is None:
+        raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(module_spec)
     module_spec.loader.exec_module(module)
-    return module.UID_dictionary
+    found: dict[str, tuple[str, str, str, str, str]] = module.UID_dictionary
+    return found
 
 
 @functools.cache

@@ -16,9 +16,11 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from trainer.core.questions import (
     LETTERS,
+    Choice,
     MultipleSelect,
     Question,
     SingleChoice,
@@ -90,28 +92,28 @@ def sample(
 
 
 def single_choice(
-    qid: str, rng: random.Random, correct: str, wrong: Sequence[str], **fields: object
+    qid: str, rng: random.Random, correct: str, wrong: Sequence[str], **fields: Any
 ) -> SingleChoice:
     """A single-choice question with the right answer at a position `rng` picks."""
     texts = rng.sample([correct, *wrong], len(wrong) + 1)
     return SingleChoice(
         type="single_choice",
         id=qid,
-        choices=tuple(texts),
+        choices=tuple(Choice(text=text, pinned=False) for text in texts),
         answer=LETTERS[texts.index(correct)],
         **fields,
     )
 
 
 def multiple_select(
-    qid: str, rng: random.Random, correct: Sequence[str], wrong: Sequence[str], **fields: object
+    qid: str, rng: random.Random, correct: Sequence[str], wrong: Sequence[str], **fields: Any
 ) -> MultipleSelect:
     """A select-all question with its choices in an order `rng` picks."""
     texts = rng.sample([*correct, *wrong], len(correct) + len(wrong))
     return MultipleSelect(
         type="multiple_select",
         id=qid,
-        choices=tuple(texts),
+        choices=tuple(Choice(text=text, pinned=False) for text in texts),
         answer=tuple(LETTERS[texts.index(text)] for text in correct),
         **fields,
     )

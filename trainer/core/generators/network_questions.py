@@ -282,24 +282,25 @@ def _negotiation(parameter: str, qid: str) -> Question:
     supported = rng.random() > 0.2
     common = [uid for uid in accepted if uid in proposed]
     name = _class_name(sop)
-    results = {
-        "accept": lambda uid: f"Accepted, with {_BY_UID[uid].name}",
-        "3": "Rejected: abstract syntax not supported (result 3)",
-        "4": "Rejected: transfer syntaxes not supported (result 4)",
-    }
+
+    def accepted_with(uid: str) -> str:
+        return f"Accepted, with {_BY_UID[uid].name}"
+
+    not_supported = "Rejected: abstract syntax not supported (result 3)"
+    no_syntax = "Rejected: transfer syntaxes not supported (result 4)"
     if not supported:
-        right, why = results["3"], f"the archive does not support {name} at all"
+        right, why = not_supported, f"the archive does not support {name} at all"
     elif not common:
-        right = results["4"]
+        right = no_syntax
         why = "the archive supports the SOP class, but none of the proposed transfer syntaxes"
     else:
-        right = results["accept"](common[0])
+        right = accepted_with(common[0])
         why = (
             f"the archive picks one syntax from the proposal, by its own order of "
             f"preference: {_BY_UID[common[0]].name}"
         )
-    wrong = [text for text in (results["3"], results["4"]) if text != right]
-    wrong += [results["accept"](uid) for uid in proposed if results["accept"](uid) != right]
+    wrong = [text for text in (not_supported, no_syntax) if text != right]
+    wrong += [accepted_with(uid) for uid in proposed if accepted_with(uid) != right]
     wrong += ["The whole association is rejected (A-ASSOCIATE-RJ)"]
     accepted_text = (
         "; ".join(_BY_UID[uid].name for uid in accepted) if supported else "(not supported)"
@@ -718,6 +719,7 @@ def _commitment(parameter: str, qid: str) -> Question:
             "instance). How many instances may the modality delete from its disk?"
         ),
         answer=total - failed,
+        tolerance=0,
         unit="instances",
         explanation=(
             f"{total} - {failed} = {total - failed}: only instances the archive lists as "

@@ -222,13 +222,12 @@ TASKS: dict[str, Task] = {
 def _task_parameter(parameter: str) -> tuple[Task, str] | None:
     """'modality-sends-3' -> (task, who); a bare task key is its first wording."""
     if parameter in TASKS:
-        task = TASKS[parameter]
-        return task, task.who[0]
+        return TASKS[parameter], TASKS[parameter].who[0]
     key, _, number = parameter.rpartition("-")
-    task = TASKS.get(key)
-    if task is None or not number.isdigit() or int(number) >= len(task.who):
+    found = TASKS.get(key)
+    if found is None or not number.isdigit() or int(number) >= len(found.who):
         return None
-    return task, task.who[int(number)]
+    return found, found.who[int(number)]
 
 
 def _draw_task(rng: random.Random) -> str:
@@ -328,13 +327,15 @@ class _Pools:
         self.by_any_modality = _group(self.active, lambda sop: sop.modality)
         self.by_category = _group(self.active, lambda sop: sop.category)
         self.category_modalities = {
-            category: sorted({sop.modality for sop in members if sop.uid in self.modality_uids})
+            category: sorted(
+                {sop.modality or "" for sop in members if sop.uid in self.modality_uids}
+            )
             for category, members in self.by_category.items()
         }
         self.by_name = _group(registry, lambda sop: sop.name)
         self.modalities = set(registry.modalities())
         self.common_modalities = sorted(
-            {sop.modality for sop in self.modality_subjects if sop.common}
+            {sop.modality or "" for sop in self.modality_subjects if sop.common}
         )
 
     def same_name(self, sop: SopClass) -> list[SopClass]:
@@ -488,7 +489,7 @@ def _modality_rule_text(sop: SopClass) -> str:
 def _modality_of(parameter: str, qid: str) -> Question | None:
     sop = _subject(parameter)
     pools = _pools()
-    if sop is None or sop.uid not in pools.modality_uids:
+    if sop is None or sop.uid not in pools.modality_uids or not sop.modality or not sop.category:
         return None
     rng = _rng(qid)
     allowed = {sop.modality, *sop.other_modalities}
@@ -583,7 +584,10 @@ def _pixel_data(parameter: str, qid: str) -> Question | None:
             f"{claim(sop)} is an image IOD: its instances carry the pixels a viewer shows.{frames}"
         )
     else:
-        why = f"{claim(sop)} carries no Pixel Data (7FE0,0010). {_WHY_NO_PIXELS[sop.category]}"
+        why = (
+            f"{claim(sop)} carries no Pixel Data (7FE0,0010). "
+            f"{_WHY_NO_PIXELS[sop.category or 'structured report']}"
+        )
     first = "image-counts" if sop.pixel_data == "no" else _area_topic(sop)
     return TrueFalse(
         type="true_false",

@@ -58,7 +58,7 @@ def _worklist(studies: Sequence[Study], policy: CountPolicy) -> TableExhibit:
         kind="table",
         title=f"Study list (Imgs: {policy.title})",
         columns=LIST_COLUMNS,
-        rows=tuple(st.worklist_rows(studies, policy, LIST_COLUMNS)),
+        rows=tuple(st.worklist_rows(tuple(studies), policy, LIST_COLUMNS)),
     )
 
 
@@ -135,12 +135,13 @@ def _count(policy: CountPolicy) -> Callable[[str, str], Question | None]:
                 f"Each multi-frame instance adds its Number of Frames (0028,0008), a "
                 f"single-frame image adds 1 and objects without pixel data add nothing: {answer}."
             )
-        columns = ("Ser#", "Mod", "Description", "Objs")
+        columns: tuple[str, ...] = ("Ser#", "Mod", "Description", "Objs")
         if policy is CountPolicy.FRAMES:
             columns += ("Frames",)
         return Numeric(
             type="numeric",
             id=qid,
+            tolerance=0,
             prompt=(
                 f"A system counts {policy.title}. What count does it show for {_where(study)}? "
                 "The exhibit lists the study's series."
