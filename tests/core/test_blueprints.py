@@ -44,13 +44,13 @@ def test_shipped_blueprints_load_as_the_issue_describes():
         "quick-check": ("Quick check", 20, 15),
         "sop-certification": ("SOP classes certification practice", 100, 60),
         "study-lists": ("Study lists and image counts", 30, 30),
-        "networking": ("Networking, encoding and workflow", 25, 25),
+        "sop-networking": ("Networking, encoding and workflow", 25, 25),
     }
 
 
 @pytest.mark.parametrize("seed", [1, 3, 17, 2024])
 @pytest.mark.parametrize(
-    "exam", ["quick-check", "sop-certification", "study-lists", "networking"]
+    "exam", ["quick-check", "sop-certification", "study-lists", "sop-networking"]
 )
 def test_shipped_blueprints_fill_from_shipped_banks_and_generators(exam, seed):
     bp = load_blueprints(EXAMS).get(exam)
