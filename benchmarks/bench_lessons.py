@@ -15,8 +15,8 @@ from harness import Figure
 from textual.app import App
 from textual.widgets import Static
 
-from trainer.core.paths import lessons_dir
 from trainer.core.lessons import load_lessons
+from trainer.core.paths import lessons_dir
 from trainer.ui.app import make_app
 
 REPEAT = 5
@@ -68,7 +68,7 @@ def figures() -> list[Figure]:
     times = asyncio.run(_reader_times())
     slowest = max(times, key=times.get)
     catalog = load_lessons(lessons_dir())
-    pages = {f"{l.id}#{p.anchor}": p for l in catalog.lessons for p in l.pages}
+    pages = {f"{lesson.id}#{p.anchor}": p for lesson in catalog.lessons for p in lesson.pages}
     longest = max(pages.values(), key=lambda p: len(p.markdown))
     longest_key = next(k for k, p in pages.items() if p is longest)
     baseline = asyncio.run(_static_time(longest.markdown))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 
+import pytest
 from testkit import external_tool
 from testkit.netns import in_private_network
 from testkit.orthanc import orthanc
@@ -20,6 +21,7 @@ def _echo_inside(folder):
         return pacs.port, done.returncode, done.stderr
 
 
+@pytest.mark.slow
 def test_orthanc_answers_echo_inside_its_network_and_is_unreachable_outside(tmp_path):
     port, returncode, stderr = in_private_network(_echo_inside, tmp_path / "orthanc")
     assert returncode == 0, stderr

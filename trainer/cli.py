@@ -41,7 +41,20 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from trainer.commands import bank, history, progress, questions, quiz, registry, review, study
+    from trainer.commands import (
+        bank,
+        exam,
+        export,
+        history,
+        import_questions,
+        items,
+        progress,
+        questions,
+        quiz,
+        registry,
+        review,
+        study,
+    )
 
     parser = argparse.ArgumentParser(
         prog="pacs-trainer", description=DESCRIPTION, parents=[_common_options(False)]
@@ -49,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pacs-trainer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(True)
-    for module in (registry, bank, questions, study, quiz, history, review, progress):
+    for module in (registry, bank, questions, study, quiz, history, review, progress,
+                   export, import_questions, exam, items):
         module.add_parser(sub, common)
     return parser
 

@@ -229,11 +229,6 @@ def test_uids_are_registered_and_named_as_pydicom_names_them(lesson: Lesson) -> 
     assert problems == []
 
 
-def test_uid_roots_are_real_roots() -> None:
-    for root in UID_ROOTS:
-        assert any(uid.startswith(root + ".") for uid in UID_dictionary)
-
-
 @each_lesson
 def test_tags_are_in_the_data_dictionary(lesson: Lesson) -> None:
     unknown = [

@@ -11,7 +11,7 @@ import pytest
 
 from trainer.core import banks
 from trainer.core.banks import bank_files, load_bank, load_banks
-from trainer.core.paths import default_bank_dirs
+from trainer.core.context import Context
 from trainer.core.paths import question_bank_dir
 
 HEADER = """\
@@ -188,12 +188,15 @@ def test_a_missing_folder_is_reported(tmp_path):
 
 
 def test_default_sources_are_shipped_then_extra_then_user_banks(tmp_path):
+    def bank_dirs(extra):
+        return Context.from_options(data_dir=tmp_path / "data", bank_dirs=extra).bank_dirs
+
     extra = tmp_path / "extra"
-    assert default_bank_dirs(tmp_path / "data", [extra]) == [question_bank_dir(), extra]
+    assert bank_dirs([extra]) == [question_bank_dir(), extra]
     (tmp_path / "data" / "banks").mkdir(parents=True)
-    dirs = default_bank_dirs(tmp_path / "data", [extra, question_bank_dir()])
+    dirs = bank_dirs([extra, question_bank_dir()])
     assert dirs == [question_bank_dir(), extra, tmp_path / "data" / "banks"]
-    assert default_bank_dirs(tmp_path / "data", None)[0] == question_bank_dir()
+    assert bank_dirs(None)[0] == question_bank_dir()
 
 
 def test_the_schema_file_matches_the_models():

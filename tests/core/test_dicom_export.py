@@ -12,10 +12,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from testkit import external_tool
 from pydicom import dcmread
 from pydicom.filewriter import dcmwrite
 from pydicom.uid import UID
+from testkit import external_tool
 
 from trainer.cli import main
 from trainer.core import studies as st

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -101,9 +102,10 @@ def test_report_scores_by_topic_and_reviews_every_question(tmp_path, clock, pool
     assert [r.question for r in report.review] == [item.question for item in session.items]
     assert [r.grade.correct for r in report.review] == [True] * 6 + [False, False]
     assert report.review[6].response == "a wrong answer" and report.review[7].response is None
-    # The answers given, and only those, join the answer history when the exam is submitted.
+    # Every scored question joins the answer history when the exam is submitted.
     history = store.answers()
-    assert len(history) == 7 and {a.mode for a in history} == {"exam"}
+    assert len(history) == 8 and {a.mode for a in history} == {"exam"}  # the blank too
+    assert [a.correct for a in history if a.given is None] == [False]
 
 
 def test_answers_reach_the_answer_history_only_on_submit(tmp_path, clock, pool):
@@ -113,7 +115,7 @@ def test_answers_reach_the_answer_history_only_on_submit(tmp_path, clock, pool):
     assert store.answers() == []
     session.submit()
     session.submit()
-    assert len(store.answers()) == 1
+    assert len(store.answers()) == 4  # the one given and three blanks, once
 
 
 def test_pilot_items_are_not_scored(tmp_path, clock, pool):
@@ -213,9 +215,60 @@ def test_submit_lists_nothing_unanswered_once_all_are_answered(tmp_path, clock, 
     assert session.unanswered == []
 
 
-def test_a_form_whose_questions_are_gone_cannot_resume(tmp_path, clock, pool):
+def write_bank(folder, version, answer="A"):
+    """A four-question bank; `version` shows in each prompt, `answer` is every key."""
+    questions = [
+        {"id": f"q{n}", "type": "single_choice",
+         "prompt": f"Which tag holds the SOP Instance UID? ({n}, version {version})",
+         "topics": ["uids"], "difficulty": 1,
+         "choices": ["(0008,0018)", "(0008,0016)", "(0020,000D)"], "answer": answer,
+         "explanation": "PS3.3 C.12.1: SOP Instance UID is (0008,0018).",
+         "references": ["PS3.3 C.12.1"]}
+        for n in range(1, 5)
+    ]
+    bank = {"id": "drill", "title": "Drill", "version": version, "author": "tests",
+            "license": "CC-BY-4.0", "questions": questions}
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "drill.yaml").write_text(json.dumps(bank), "utf-8")  # JSON is YAML too
+    catalog = load_banks([folder])
+    assert not catalog.errors, catalog.errors
+    return list(catalog.questions)
+
+
+def test_an_upgraded_bank_between_start_and_resume_changes_nothing_in_the_exam(
+    tmp_path, clock
+):
+    """The form keeps every question as it stood: after an upgrade that rewrites the bank
+    (new wording, a new key) or drops it, the resumed exam shows and grades the old one."""
+    before = write_bank(tmp_path / "banks", version=1, answer="A")
     store = open_store(tmp_path, clock)
-    ExamSession.start(store, small(), pool, seed=10, clock=clock)
+    session = ExamSession.start(store, small(), before, seed=10, clock=clock)
+    shown = [(item.question.prompt, item.presented) for item in session.items]
+    session.answer(0, "A")
+    store.close()
+
+    after = write_bank(tmp_path / "banks", version=2, answer="B")  # the upgrade
+    for pool in (after, []):  # rewritten, then gone altogether
+        again = ExamSession.resume(open_store(tmp_path, clock), BLUEPRINTS, pool, clock=clock)
+        assert [(item.question.prompt, item.presented) for item in again.items] == shown
+        assert all("version 1" in prompt for prompt, _ in shown)
+        assert again.items[0].question.full_id == session.items[0].question.full_id
+    report = again.submit()
+    assert report.review[0].grade.correct  # graded by the key it was asked with: A
+
+
+def test_an_old_form_without_its_questions_cannot_resume_when_they_are_gone(
+    tmp_path, clock, pool
+):
+    store = open_store(tmp_path, clock)
+    session = ExamSession.start(store, small(), pool, seed=10, clock=clock)
+    attempt = store.attempt(session.attempt_id)
+    form = {**attempt.form, "version": 1,
+            "items": [{k: v for k, v in item.items() if k in ("id", "seed", "pilot")}
+                      for item in attempt.form["items"]]}
+    store._db.execute("UPDATE exam_attempts SET form = ? WHERE id = ?",
+                      (json.dumps(form), session.attempt_id))
     generated_only = [q for q in pool if q.bank.startswith("gen-")]
     with pytest.raises(FormUnavailable, match="no longer in the banks"):
         ExamSession.resume(store, BLUEPRINTS, generated_only, clock=clock)
+    assert ExamSession.resume(store, BLUEPRINTS, pool, clock=clock) is not None

@@ -113,7 +113,8 @@ def test_exam_scores_over_time(tmp_path, clock, pool):
 
 
 def full_store(tmp_path, clock, pool, name="a") -> Store:
-    """A store with every kind of record: settings, lessons, practice, an override, an exam."""
+    """A store with every kind of record: settings, lessons, practice, an override, an exam
+    (5 practice answers, and the Quick check's 20: one answered, 19 blanks)."""
     store = Store.in_dir(tmp_path / name, clock)
     store.set_setting("theme", "nord")
     store.set_lesson_page("uids", 3)
@@ -133,10 +134,10 @@ def full_store(tmp_path, clock, pool, name="a") -> Store:
 def test_export_then_import_round_trips(tmp_path, clock, pool):
     source = full_store(tmp_path, clock, pool)
     counts = export_record(source, tmp_path / "record.json", clock.now())
-    assert counts["answers"] == 6 and counts["exams"] == 1 and counts["cards"] == 6
+    assert counts["answers"] == 25 and counts["exams"] == 1 and counts["cards"] == 25
     target = Store.in_dir(tmp_path / "b", clock)
     added = import_record(target, tmp_path / "record.json")
-    assert added["answers"] == 6 and added["reviews"] == 6 and added["exams"] == 1
+    assert added["answers"] == 25 and added["reviews"] == 25 and added["exams"] == 1
     assert target.export_data() == source.export_data()
     assert target.cards() == source.cards()  # the same schedule, the override included
     [attempt] = target.attempts()
@@ -167,7 +168,7 @@ def test_import_merges_with_what_is_there(tmp_path, clock, pool):
     uids = target.lesson_progress()["uids"]
     assert (uids.last_page, uids.furthest_page) == (1, 3)
     assert target.lesson_progress()["dicom-basics"].completed
-    assert target.answer_count() == 7
+    assert target.answer_count() == 26
     # The shared card replays both machines' reviews in time order.
     reviews = target.reviews(pool[0].full_id)
     assert len(reviews) == 2 and reviews[0].rating == Rating.Easy
@@ -210,10 +211,10 @@ def test_progress_cli_export_and_import(tmp_path, clock, pool, capsys):
     full_store(tmp_path, clock, pool).close()
     record = tmp_path / "moving.json"
     assert main(["progress", "export", str(record), "--data-dir", str(tmp_path / "a")]) == 0
-    assert "6 answers" in capsys.readouterr().out
+    assert "25 answers" in capsys.readouterr().out
     other = ["--data-dir", str(tmp_path / "new-machine")]
     assert main(["progress", "import", str(record), *other]) == 0
-    assert "6 answers" in capsys.readouterr().out
+    assert "25 answers" in capsys.readouterr().out
     assert main(["progress", "import", str(record), *other]) == 0
     assert "Nothing new" in capsys.readouterr().out
 

@@ -3,7 +3,7 @@ import sqlite3
 
 import pytest
 
-from trainer.core.store import SCHEMA_VERSION, STORE_FILE, Store, StoreError
+from trainer.core.store import SCHEMA_VERSION, STORE_FILE, Store, StoreError, StoreLocked
 
 
 def test_answer_is_committed_when_given(tmp_path, clock):
@@ -24,6 +24,7 @@ def test_lesson_progress_survives_reopen(tmp_path, clock):
     store.set_lesson_page("uids", 3)
     clock.advance(60)
     store.set_lesson_page("sop-classes", 1)
+    clock.advance(1)
     store.mark_lesson_complete("uids")
     store.close()
     again = Store.in_dir(tmp_path, clock)
@@ -115,3 +116,64 @@ def test_two_processes_at_once_do_not_corrupt(tmp_path):
     db = sqlite3.connect(tmp_path / STORE_FILE)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert Store.in_dir(tmp_path).answer_count() == 300
+
+
+def test_a_store_held_by_another_copy_is_reported_as_locked_not_damaged(tmp_path, monkeypatch):
+    from trainer.core.store import sqlite as backend
+
+    Store.in_dir(tmp_path).close()
+    holder = sqlite3.connect(tmp_path / STORE_FILE, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another copy in the middle of a write
+    monkeypatch.setattr(backend, "BUSY_TIMEOUT_S", 0.2)
+    try:
+        with pytest.raises(StoreLocked, match="in use by another copy") as caught:
+            Store.in_dir(tmp_path)
+        assert "damaged" not in str(caught.value) and "Move it aside" not in str(caught.value)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert Store.in_dir(tmp_path).answer_count() == 0  # free again: it opens
+
+
+def test_a_write_that_waits_too_long_is_locked_and_not_acknowledged(tmp_path, monkeypatch):
+    from trainer.core.store import sqlite as backend
+
+    monkeypatch.setattr(backend, "BUSY_TIMEOUT_S", 0.2)
+    store = Store.in_dir(tmp_path)
+    holder = sqlite3.connect(tmp_path / STORE_FILE, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreLocked):
+            store.record_answer("q", 1, correct=True, score=1, seconds=1, mode="practice")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert store.answers() == []
+    store.record_answer("q", 1, correct=True, score=1, seconds=1, mode="practice")
+    assert len(store.answers()) == 1
+
+
+def _open_fresh(folder: str, ready) -> None:
+    from pathlib import Path
+
+    ready.wait(10)
+    Store.in_dir(Path(folder)).close()
+
+
+def test_many_copies_opening_a_new_file_at_once_all_succeed(tmp_path):
+    """The race the code review found: WAL is switched on once, and a copy that meets the
+    switch in progress waits instead of calling the file damaged."""
+    ctx = multiprocessing.get_context("fork")
+    for round_ in range(8):
+        folder = tmp_path / f"r{round_}"
+        ready = ctx.Event()
+        workers = [ctx.Process(target=_open_fresh, args=(str(folder), ready)) for _ in range(4)]
+        for w in workers:
+            w.start()
+        ready.set()
+        for w in workers:
+            w.join(60)
+            assert w.exitcode == 0, f"round {round_}"
+        db = sqlite3.connect(folder / STORE_FILE)
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        db.close()

@@ -5,11 +5,14 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
+import pytest
+
 from trainer.core.store import (
     APPLICATION_ID,
     MIGRATIONS,
     SCHEMA_VERSION,
     STORE_FILE,
+    AttemptClosed,
     GradedAnswer,
     Store,
 )
@@ -18,7 +21,7 @@ from trainer.core.store import (
 def make_v1_database(path):
     """A progress file exactly as version 1 of the app left it, with some progress in it."""
     db = sqlite3.connect(path)
-    db.executescript(MIGRATIONS[0])
+    db.executescript(MIGRATIONS[0].sql("sqlite"))
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute("PRAGMA user_version = 1")
     db.execute(
@@ -49,12 +52,16 @@ def test_a_v1_database_moves_to_v2_and_keeps_its_progress(tmp_path, clock):
         "quick-check", 80.0, True, 0,
     )
     assert attempt.status == "submitted"
+    assert attempt.title == "quick-check"  # v1 forms had no blueprint snapshot
+    with pytest.raises(AttemptClosed):  # graded: no answer can change it now
+        store.set_exam_response(attempt.id, 0, "A")
     # The new tables work on the migrated file.
-    store.set_exam_response(attempt.id, 0, "A")
-    store.set_exam_flag(attempt.id, 0, True)
-    store.announce_warnings(attempt.id, [10])
-    assert store.exam_items(attempt.id)[0].flagged
-    assert store.announced_warnings(attempt.id) == {10}
+    new = start(store, clock)
+    store.set_exam_response(new, 0, "A")
+    store.set_exam_flag(new, 0, True)
+    store.announce_warnings(new, [10])
+    assert store.exam_items(new)[0].flagged
+    assert store.announced_warnings(new) == {10}
     store.close()
     assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 

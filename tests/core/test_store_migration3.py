@@ -22,7 +22,7 @@ def make_v2_database(path):
     """A progress file exactly as schema 2 left it, with answers, an exam and a lesson."""
     db = sqlite3.connect(path)
     for script in MIGRATIONS[:2]:
-        db.executescript(script)
+        db.executescript(script.sql("sqlite"))
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute("PRAGMA user_version = 2")
     answers = [

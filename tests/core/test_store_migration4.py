@@ -13,7 +13,7 @@ from trainer.core.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, STORE
 def make_v3_database(path):
     db = sqlite3.connect(path)
     for script in MIGRATIONS[:3]:
-        db.executescript(script)
+        db.executescript(script.sql("sqlite"))
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute("PRAGMA user_version = 3")
     db.executemany(

@@ -25,11 +25,7 @@ async def start_quick_check(app, pilot) -> ExamScreen:
     return app.screen
 
 
-def notices(app) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
-async def test_whole_exam_warnings_and_auto_submit_at_zero(tmp_path, clock):
+async def test_whole_exam_warnings_and_auto_submit_at_zero(tmp_path, clock, notices):
     app = make_app(data_dir=tmp_path, clock=clock, seed=11)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await start_quick_check(app, pilot)
@@ -53,7 +49,7 @@ async def test_whole_exam_warnings_and_auto_submit_at_zero(tmp_path, clock):
         clock.advance(4 * 60)  # under 1
         screen.tick()
         await pilot.pause()
-        assert [m for m in notices(app) if "left" in m] == [
+        assert [m for m in notices if "left" in m] == [
             "10 minutes left.", "5 minutes left.", "1 minute left."
         ]
         clock.advance(61)
@@ -66,7 +62,7 @@ async def test_whole_exam_warnings_and_auto_submit_at_zero(tmp_path, clock):
         assert report.scored_total == 20
         assert report.score_percent == 25
         assert not report.passed
-        assert "Time is up: the exam was submitted." in notices(app)
+        assert "Time is up: the exam was submitted." in notices
 
 
 async def test_navigator_filters_and_submit_lists_unanswered(tmp_path, clock):
@@ -152,7 +148,7 @@ async def test_exam_whose_questions_are_gone_can_be_closed(tmp_path, clock, monk
     async with app.run_test(size=(80, 24)) as pilot:
         await start_quick_check(app, pilot)
     app.store.close()
-    monkeypatch.setattr(exam_module, "find_questions", lambda pool, ids: [None for _ in ids])
+    monkeypatch.setattr(exam_module, "_stored_questions", lambda items, pool: [None for _ in items])
     again = make_app(data_dir=tmp_path, clock=clock)
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -169,7 +169,7 @@ async def _type_folder(pilot, app, text: str) -> None:
     await pilot.pause()
 
 
-async def test_open_a_folder_from_the_study_list_and_read_its_files(tmp_path, clock):
+async def test_open_a_folder_from_the_study_list_and_read_its_files(tmp_path, clock, notices):
     study = _study("mr-knee")
     export_studies([study], tmp_path / "pacs")
     (tmp_path / "pacs" / "notes.txt").write_text("not DICOM")
@@ -195,7 +195,7 @@ async def test_open_a_folder_from_the_study_list_and_read_its_files(tmp_path, cl
         assert found.study_instance_uid == study.study_instance_uid
         assert str(list(browser.table.get_column("Imgs"))[0]) == str(
             study.count(st.CountPolicy.PIXEL_DATA))
-        assert any("skipped 1 not DICOM" in n.message for n in app._notifications)
+        assert any("skipped 1 not DICOM" in n for n in notices)
         await pilot.press("s")  # which file, and why
         await pilot.pause()
         assert isinstance(app.screen, SkippedFiles)
@@ -213,7 +213,7 @@ async def test_open_a_folder_from_the_study_list_and_read_its_files(tmp_path, cl
         assert app.screen is synthetic
 
 
-async def test_a_folder_without_dicom_files_is_said_and_nothing_opens(tmp_path, clock):
+async def test_a_folder_without_dicom_files_is_said_and_nothing_opens(tmp_path, clock, notices):
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "readme.txt").write_text("hello")
     app = make_app(data_dir=tmp_path / "data", clock=clock)
@@ -230,4 +230,4 @@ async def test_a_folder_without_dicom_files_is_said_and_nothing_opens(tmp_path, 
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.screen is synthetic
-        assert any("No DICOM instances" in n.message for n in app._notifications)
+        assert any("No DICOM instances" in n for n in notices)

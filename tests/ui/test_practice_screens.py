@@ -1,5 +1,6 @@
 """Pilot flows through a whole practice round: setup, answers, feedback, summary, retry."""
 
+from conftest import submit
 from textual.widgets import Input
 
 from trainer.core.questions import correct_response
@@ -11,13 +12,6 @@ from trainer.ui.screens.practice import (
     PracticeSetupScreen,
     PracticeSummaryScreen,
 )
-from trainer.ui.widgets.question_view import QuestionView
-
-
-async def submit(pilot, screen, response):
-    view = screen.query_one(QuestionView)
-    view.post_message(QuestionView.AnswerSubmitted(view, response))
-    await pilot.pause()
 
 
 async def test_whole_practice_round_with_feedback_and_retry(tmp_path, clock):
@@ -34,7 +28,7 @@ async def test_whole_practice_round_with_feedback_and_retry(tmp_path, clock):
         assert isinstance(screen, PracticeScreen)
         assert screen.session.total == 3
         # First right, then wrong, then right.
-        for index, right in enumerate([True, False, True]):
+        for right in [True, False, True]:
             question = screen.session.current.question
             response = correct_response(question) if right else None
             await submit(pilot, screen, response)

@@ -180,14 +180,90 @@ async def test_the_right_keys_submit_a_right_answer(kind):
         assert app.messages[-2] == ("changed", response)  # stored before it is submitted
 
 
-async def test_digits_pick_by_position_and_enter_takes_the_highlighted_choice():
+def marked(app: App) -> list[str]:
+    """The labels of the rows shown as chosen ((•) or [x]), as a learner reads them."""
+    found = []
+    for row in app.query(AnswerRow):
+        line = text_of(row.content)
+        if "(•)" in line or "[x]" in line:
+            found.append(line.split("(•)")[-1].split("[x]")[-1].split()[0])
+    return found
+
+
+async def test_single_choice_submits_the_marked_answer_wherever_the_cursor_is():
+    """The newcomer's case: pick D by letter, arrow up to re-read C, Enter: D is submitted,
+    the one shown (•). With nothing marked, Enter takes the highlighted row."""
     presented = shown("single_choice")
+    keys = [o.key for o in presented.options]
     app = QuestionApp(presented)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("3")
-        assert app.messages == [("changed", presented.options[2].key)]
+        await pilot.press("d", "up", "up")
+        assert marked(app) == ["D"]
+        await pilot.press("enter")
+        assert app.submitted() == [keys[3]]
+        await pilot.press("3", "down", "enter")  # a digit marks C; down only moves
+        assert marked(app) == ["C"] and app.submitted()[-1] == keys[2]
+        await pilot.click(list(app.query(AnswerRow))[1])  # the mouse marks B
+        await pilot.press("up", "down", "down", "enter")
+        assert marked(app) == ["B"] and app.submitted()[-1] == keys[1]
+    fresh = QuestionApp(presented)
+    async with fresh.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "down", "up", "enter")  # nothing marked: the highlighted B
+        assert fresh.submitted() == [keys[1]] and marked(fresh) == ["B"]
+
+
+async def test_true_false_submits_the_marked_answer():
+    app = QuestionApp(shown("true_false"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f", "up", "enter")
+        assert app.submitted() == [False] and marked(app) == ["F"]
+        await pilot.press("2", "up", "enter")  # digits count rows: 2 is False
+        assert app.submitted()[-1] is False
+        await pilot.click(list(app.query(AnswerRow))[0])
+        await pilot.press("down", "enter")
+        assert app.submitted()[-1] is True and marked(app) == ["T"]
+
+
+async def test_multiple_select_submits_exactly_the_ticked_rows():
+    presented = shown("multiple_select")
+    keys = [o.key for o in presented.options]
+    app = QuestionApp(presented)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a", "3", "down")  # A and C ticked; the cursor moves to D
+        await pilot.press("space")  # ticks D, the highlighted row
+        await pilot.click(list(app.query(AnswerRow))[0])  # unticks A
         await pilot.press("up", "enter")
-        assert app.submitted() == [presented.options[1].key]
+        assert marked(app) == ["C", "D"]
+        assert app.submitted() == [sorted([keys[2], keys[3]])]
+
+
+async def test_matching_submits_the_matches_shown():
+    presented = shown("matching")
+    app = QuestionApp(presented)
+    async with app.run_test(size=(80, 24)) as pilot:
+        rows = [row for row in app.query(AnswerRow) if row.role == "right"]
+        await pilot.press("b")  # first left -> B, the cursor moves on
+        await pilot.click(rows[2])  # second left -> C by mouse
+        await pilot.press("right", "right")  # third left: cycle to A, then B
+        await pilot.press("up", "up", "1")  # back to the first: digit 1 is A
+        await pilot.press("enter")
+        lefts, rights = presented.lefts, presented.rights
+        expected = {lefts[0]: rights[0], lefts[1]: rights[2], lefts[2]: rights[1]}
+        assert app.submitted() == [expected]
+        items = [text_of(row.content) for row in app.query(AnswerRow) if row.role == "item"]
+        for line, (left, right) in zip(items, expected.items()):
+            assert left in line and "→" in line and right in line
+
+
+async def test_ordering_submits_the_order_on_screen():
+    presented = shown("ordering")
+    app = QuestionApp(presented)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "shift+up", "down", "down", "[", "]", "up", "enter")
+        [response] = app.submitted()
+        on_screen = [line.split(". ", 1)[1].strip() for line in rows_text(app).splitlines()
+                     if ". " in line]
+        assert response == on_screen
 
 
 async def test_a_click_chooses_and_ticks():

@@ -4,26 +4,27 @@ re-rating after feedback, the dashboard and its actions, and a snapshot at 80x24
 from __future__ import annotations
 
 import random
+import threading
 import time
 
 import pytest
+from conftest import submit
 from textual.widgets import OptionList, Static
 
+import trainer.ui.screens.progress as progress_screen
 from trainer.core.blueprints import load_blueprints
 from trainer.core.exam import ExamSession
 from trainer.core.paths import question_bank_dir
 from trainer.core.practice import PracticeSession
 from trainer.core.questions import correct_response
 from trainer.core.review import Rating
+from trainer.core.store import Store, StoreError
 from trainer.ui.app import make_app
 from trainer.ui.screens.home import HomeScreen
-from trainer.ui.screens.practice import FeedbackView, PracticeScreen
-import trainer.ui.screens.progress as progress_screen
-from trainer.core.store import Store, StoreError
 from trainer.ui.screens.lessons import LessonListScreen
+from trainer.ui.screens.practice import FeedbackView, PracticeScreen
 from trainer.ui.screens.progress import FIGURES_WAIT, ProgressScreen, ReadinessHelp
 from trainer.ui.screens.review import ReviewScreen
-from trainer.ui.widgets.question_view import QuestionView
 
 DAY = 86400
 
@@ -36,12 +37,6 @@ def utc_days(monkeypatch):
     yield
     monkeypatch.undo()
     time.tzset()
-
-
-async def submit(pilot, screen, response):
-    view = screen.query_one(QuestionView)
-    view.post_message(QuestionView.AnswerSubmitted(view, response))
-    await pilot.pause()
 
 
 def text_of(screen, selector) -> str:
@@ -205,33 +200,43 @@ async def test_readiness_exam_is_chosen_with_a_key(tmp_path, clock):
         assert f"Readiness for {titles[1]}" in text_of(app.screen, "#readiness-text")
 
 
-def slow_count(monkeypatch, seconds):
-    """The dashboard's count takes this long (it runs on a worker thread)."""
-    count = progress_screen.dashboard
+@pytest.fixture
+def held_count(monkeypatch):
+    """The progress count (on its worker thread) waits until the event is set, so a test
+    decides when it ends instead of racing a sleep against the screen's timer."""
+    count = progress_screen.snapshot
+    done = threading.Event()
 
-    def slow(*args, **kwargs):
-        time.sleep(seconds)
+    def held(*args, **kwargs):
+        assert done.wait(10), "the test never let the count finish"
         return count(*args, **kwargs)
 
-    monkeypatch.setattr(progress_screen, "dashboard", slow)
+    monkeypatch.setattr(progress_screen, "snapshot", held)
+    yield done
+    done.set()  # a failed test does not leave the worker waiting
 
 
 async def test_a_slow_count_shows_the_screen_counting_then_the_figures(
-    tmp_path, clock, monkeypatch
+    tmp_path, clock, monkeypatch, held_count
 ):
-    slow_count(monkeypatch, FIGURES_WAIT + 0.5)
+    done = held_count
+    monkeypatch.setattr(progress_screen, "FIGURES_WAIT", 1.0)  # longer than one pause  # room for a loaded machine
     app = make_app(data_dir=tmp_path, clock=clock, seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         populate(app, clock)
         app.open_section("progress")
         await pilot.pause()
         assert not isinstance(app.screen, ProgressScreen)  # counting, not yet in front
-        await pilot.pause(FIGURES_WAIT + 0.1)
+        for _ in range(100):  # the screen's own wait (1 s) runs out: it comes forward
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ProgressScreen):
+                break
         screen = app.screen
         assert isinstance(screen, ProgressScreen)
         assert "Counting your answers" in text_of(screen, "#progress-summary")
         await pilot.press("p")  # nothing to practise yet: no harm done
         assert app.screen is screen
+        done.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert f"Answers {app.store.answer_count()}" in text_of(screen, "#progress-summary")
@@ -273,13 +278,14 @@ async def test_opening_again_counts_afresh_on_the_same_screen(tmp_path, clock):
 
 
 async def test_a_count_that_ends_after_the_learner_went_elsewhere_stays_behind(
-    tmp_path, clock, monkeypatch
+    tmp_path, clock, held_count
 ):
-    slow_count(monkeypatch, FIGURES_WAIT / 2)
+    done = held_count
     app = make_app(data_dir=tmp_path, clock=clock, seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_section("progress")
         app.open_section("lessons")  # before the count is done
+        done.set()
         await app.workers.wait_for_complete()
         await pilot.pause(FIGURES_WAIT + 0.1)
         assert isinstance(app.screen, LessonListScreen)
@@ -302,14 +308,18 @@ async def test_back_from_practising_the_figures_are_counted_again(tmp_path, cloc
         assert "Answers 1" in text_of(screen, "#progress-summary")
 
 
-async def test_asking_twice_while_counting_brings_the_figures_once(tmp_path, clock, monkeypatch):
-    slow_count(monkeypatch, FIGURES_WAIT / 2)
+async def test_asking_twice_while_counting_brings_the_figures_once(tmp_path, clock, held_count):
+    done = held_count
     app = make_app(data_dir=tmp_path, clock=clock, seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         populate(app, clock)
         app.open_section("progress")
         app.open_section("progress")  # a second Enter before the count is done
-        await pilot.pause(2 * FIGURES_WAIT)  # the first count is cancelled, the second shown
+        done.set()
+        for _ in range(200):  # the first count is cancelled, the second shown
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ProgressScreen) and app.screen.figures is not None:
+                break
         screen = app.screen
         assert isinstance(screen, ProgressScreen)
         assert f"Answers {app.store.answer_count()}" in text_of(screen, "#progress-summary")

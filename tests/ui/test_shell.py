@@ -1,6 +1,6 @@
-"""The app shell: home screen, sections, palette, theme memory, NO_COLOR."""
+"""The app shell: home screen, sections, palette, theme memory."""
 
-from textual.widgets import OptionList
+from textual.widgets import DataTable, OptionList
 
 from trainer.ui.app import make_app
 from trainer.ui.screens.home import HomeScreen
@@ -47,7 +47,8 @@ async def test_sop_reference_filters_and_opens_details(tmp_path, clock):
         assert isinstance(screen, SopReferenceScreen)
         await pilot.press(*"key object")  # the filter has focus from the start
         await pilot.pause()
-        uids = [sop.uid for sop in screen._shown]
+        table = screen.query_one(DataTable)
+        uids = [str(table.get_row_at(row)[2]) for row in range(table.row_count)]
         assert uids == ["1.2.840.10008.5.1.4.1.1.88.59"]
         await pilot.press("enter")  # from the filter to the table
         await pilot.press("enter")  # open the highlighted row
@@ -74,12 +75,6 @@ async def test_theme_is_remembered_across_runs(tmp_path, clock):
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert again.theme == "nord"
-
-
-def test_no_color_is_respected(tmp_path, monkeypatch):
-    monkeypatch.setenv("NO_COLOR", "1")
-    app = make_app(data_dir=tmp_path)
-    assert app.no_color
 
 
 async def test_bad_bank_is_reported_where_questions_are_chosen(tmp_path, clock):

@@ -11,11 +11,37 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from trainer.core.clock import Clock
+    from trainer.core.context import Context
+    from trainer.core.store import Store
 
 
 def error(message: str) -> None:
     """Print one clear error line to stderr, in the same shape argparse uses."""
     print(f"pacs-trainer: error: {message}", file=sys.stderr)
+
+
+def context(args: argparse.Namespace, clock: Clock | None = None) -> Context:
+    """The set-up every command shares, from the global options."""
+    from trainer.core.context import Context
+
+    return Context.from_options(
+        data_dir=args.data_dir, seed=args.seed, bank_dirs=args.bank_dir or (), clock=clock
+    )
+
+
+def open_store(setup: Context) -> Store | None:
+    """The learner's store, or None after printing why it cannot be opened."""
+    from trainer.core.store import StoreError
+
+    try:
+        return setup.open_store()
+    except StoreError as exc:
+        error(str(exc))
+        return None
 
 
 DEFAULT_SEED = 1

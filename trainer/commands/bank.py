@@ -127,11 +127,11 @@ def _count(number: int, noun: str) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from trainer.core.banks import load_banks
-    from trainer.core.paths import default_bank_dirs
+    from trainer.commands import context
 
-    folders = default_bank_dirs(args.data_dir, args.bank_dir)
-    catalog = load_banks(folders)
+    setup = context(args)
+    folders = setup.bank_dirs
+    catalog = setup.banks
     for folder in folders:
         print(f"{folder}/")
         results = [r for r in catalog.results if r.path == folder or r.path.parent == folder]

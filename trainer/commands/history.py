@@ -8,7 +8,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from trainer.commands import error, format_table
+from trainer.commands import format_table
 
 if TYPE_CHECKING:
     from trainer.core.store import ExamAttempt
@@ -42,16 +42,13 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
 
 
 def run(args: argparse.Namespace) -> int:
-    from trainer.core.paths import data_dir
-    from trainer.core.store import STORE_FILE, Store, StoreError
+    from trainer.commands import context, open_store
 
-    folder = data_dir(args.data_dir)
+    setup = context(args)
     attempts: list[ExamAttempt] = []
-    if (folder / STORE_FILE).exists():  # no progress yet: do not create a file just to list it
-        try:
-            store = Store.in_dir(folder)
-        except StoreError as exc:
-            error(str(exc))
+    if setup.has_store():  # no progress yet: do not create a file just to list it
+        store = open_store(setup)
+        if store is None:
             return 1
         attempts = store.attempts()
         store.close()

@@ -10,6 +10,8 @@ import os
 import re
 import select
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from trainer.commands import format_table
@@ -65,8 +67,8 @@ class Console:
             self._buffer += chunk
         if not self._buffer:
             return None
-        line, _, self._buffer = self._buffer.partition(b"\n")
-        return line.decode("utf-8", "replace").rstrip("\r")
+        raw, _, self._buffer = self._buffer.partition(b"\n")
+        return raw.decode("utf-8", "replace").rstrip("\r")
 
     def confirm(self, question: str, default: bool) -> bool | None:
         answer = self.ask(f"{question} [{'Y/n' if default else 'y/N'}] ")
@@ -99,7 +101,9 @@ def render_question(presented: Presented) -> str:
         lines.append("")
         lines.extend(f"  {n}. {strip_controls(left)}" for n, left in enumerate(presented.lefts, 1))
         lines.append("  with")
-        lines.extend(f"  {_label(i)}. {strip_controls(right)}" for i, right in enumerate(presented.rights))
+        lines.extend(
+            f"  {_label(i)}. {strip_controls(right)}" for i, right in enumerate(presented.rights)
+        )
     if presented.items:
         lines.append("")
         lines.extend(f"  {n}. {strip_controls(item)}" for n, item in enumerate(presented.items, 1))
@@ -113,70 +117,67 @@ def _label(index: int) -> str:
 
 
 def answer_hint(presented: Presented) -> str:
-    question = presented.question
-    last = _label(len(presented.options) - 1) if presented.options else ""
-    return {
-        "single_choice": f"Answer with one letter, A to {last}.",
-        "multiple_select": f"Select all that apply: letters A to {last}, e.g. A, C.",
-        "true_false": "Answer t (true) or f (false).",
-        "matching": f"Match each number to a letter, e.g. {_example_matching(presented)}.",
-        "ordering": f"Give the numbers in the right order, e.g. {_example_order(presented)}.",
-        "short_answer": "Type your answer.",
-        "numeric": "Type a number" + (f" ({question.unit})." if getattr(question, "unit", None) else "."),
-    }[question.type]
-
-
-def _example_matching(presented: Presented) -> str:
-    return " ".join(f"{n}{_label(n - 1)}" for n in range(1, min(3, len(presented.lefts)) + 1))
-
-
-def _example_order(presented: Presented) -> str:
-    return " ".join(str(n) for n in reversed(range(1, len(presented.items) + 1)))
+    return PLAIN[presented.question.type].hint(presented)
 
 
 def parse_response(presented: Presented, text: str) -> object:
     """What the learner typed -> a response for `grade`; ValueError with a hint if unreadable."""
-    question, text = presented.question, text.strip()
+    text = text.strip()
     if not text:
         raise ValueError(answer_hint(presented))
-    kind = question.type
-    if kind in ("single_choice", "multiple_select"):
-        keys = {o.label: o.key for o in presented.options}
-        letters = [t for t in re.split(r"[\s,;]+", text.upper()) if t]
-        if len(letters) == 1 and len(letters[0]) > 1 and kind == "multiple_select":
-            letters = list(letters[0])
-        if any(letter not in keys for letter in letters):
-            raise ValueError(answer_hint(presented))
-        if kind == "single_choice":
-            if len(letters) != 1:
-                raise ValueError(answer_hint(presented))
-            return keys[letters[0]]
-        return sorted({keys[letter] for letter in letters})
-    if kind == "true_false":
-        word = text.lower()
-        if word in ("t", "true"):
-            return True
-        if word in ("f", "false"):
-            return False
+    return PLAIN[presented.question.type].parse(presented, text)
+
+
+def format_input(presented: Presented, response: object) -> str:
+    """A stored response as the learner would type it for this presentation: "B", "1C 2A"."""
+    return PLAIN[presented.question.type].format(presented, response)
+
+
+def _answer_letter(presented: Presented, word: str) -> bool:
+    """A one-letter command that is an answer to this question is taken as the answer."""
+    return PLAIN[presented.question.type].is_answer(presented, word)
+
+
+# --- each question type typed as text ---------------------------------------------------
+
+
+def _last_letter(presented: Presented) -> str:
+    return _label(len(presented.options) - 1) if presented.options else ""
+
+
+def _letters(presented: Presented, text: str) -> tuple[dict[str, str], list[str]]:
+    keys = {o.label: o.key for o in presented.options}
+    letters = [t for t in re.split(r"[\s,;]+", text.upper()) if t]
+    if any(letter not in keys for letter in letters):
         raise ValueError(answer_hint(presented))
-    if kind == "matching":
-        return _parse_matching(presented, text)
-    if kind == "ordering":
-        numbers = [t for t in re.split(r"[\s,;]+", text) if t]
-        count = len(presented.items)
-        if sorted(numbers) != sorted(str(n) for n in range(1, count + 1)):
-            raise ValueError(f"Use each number from 1 to {count} once. " + answer_hint(presented))
-        return [presented.items[int(n) - 1] for n in numbers]
-    if kind == "numeric":
-        try:
-            value = float(text)
-        except ValueError:
-            raise ValueError(answer_hint(presented)) from None
-        return int(value) if value.is_integer() and re.fullmatch(r"[-+]?\d+", text) else value
-    return text
+    return keys, letters
 
 
-def _parse_matching(presented: Presented, text: str) -> dict[str, str]:
+def _parse_single(presented: Presented, text: str) -> object:
+    keys, letters = _letters(presented, text)
+    if len(letters) != 1:
+        raise ValueError(answer_hint(presented))
+    return keys[letters[0]]
+
+
+def _parse_multiple(presented: Presented, text: str) -> object:
+    words = [t for t in re.split(r"[\s,;]+", text.upper()) if t]
+    if len(words) == 1 and len(words[0]) > 1:
+        text = " ".join(words[0])  # "AC" is A and C
+    keys, letters = _letters(presented, text)
+    return sorted({str(keys[letter]) for letter in letters})
+
+
+def _parse_true_false(presented: Presented, text: str) -> object:
+    word = text.lower()
+    if word in ("t", "true"):
+        return True
+    if word in ("f", "false"):
+        return False
+    raise ValueError(answer_hint(presented))
+
+
+def _parse_matching(presented: Presented, text: str) -> object:
     pairs = _MATCH_PAIR.findall(text)
     if not pairs or _MATCH_PAIR.sub("", text).strip(" ,;"):
         raise ValueError(answer_hint(presented))
@@ -193,33 +194,123 @@ def _parse_matching(presented: Presented, text: str) -> dict[str, str]:
     return chosen
 
 
-def format_input(presented: Presented, response: object) -> str:
-    """A stored response as the learner would type it for this presentation: "B", "1C 2A"."""
-    kind = presented.question.type
-    if kind == "single_choice":
-        return next((o.label for o in presented.options if o.key == response), str(response))
-    if kind == "multiple_select":
-        picked = set(response) if isinstance(response, (list, tuple)) else set()
-        return ", ".join(o.label for o in presented.options if o.key in picked)
-    if kind == "true_false":
-        return "true" if response else "false"
-    if kind == "matching" and isinstance(response, dict):
-        return " ".join(
-            f"{n}{_label(presented.rights.index(response[left]))}"
-            for n, left in enumerate(presented.lefts, 1)
-            if response.get(left) in presented.rights
-        )
-    if kind == "ordering" and isinstance(response, (list, tuple)):
-        return " ".join(str(presented.items.index(item) + 1) for item in response)
+def _parse_ordering(presented: Presented, text: str) -> object:
+    numbers = [t for t in re.split(r"[\s,;]+", text) if t]
+    count = len(presented.items)
+    if sorted(numbers) != sorted(str(n) for n in range(1, count + 1)):
+        raise ValueError(f"Use each number from 1 to {count} once. " + answer_hint(presented))
+    return [presented.items[int(n) - 1] for n in numbers]
+
+
+def _parse_numeric(presented: Presented, text: str) -> object:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(answer_hint(presented)) from None
+    return int(value) if value.is_integer() and re.fullmatch(r"[-+]?\d+", text) else value
+
+
+def _parse_text(presented: Presented, text: str) -> object:
+    return text
+
+
+def _format_single(presented: Presented, response: object) -> str:
+    return next((o.label for o in presented.options if o.key == response), str(response))
+
+
+def _format_multiple(presented: Presented, response: object) -> str:
+    picked = set(response) if isinstance(response, (list, tuple)) else set()
+    return ", ".join(o.label for o in presented.options if o.key in picked)
+
+
+def _format_true_false(presented: Presented, response: object) -> str:
+    return "true" if response else "false"
+
+
+def _format_matching(presented: Presented, response: object) -> str:
+    if not isinstance(response, dict):
+        return str(response)
+    return " ".join(
+        f"{n}{_label(presented.rights.index(response[left]))}"
+        for n, left in enumerate(presented.lefts, 1)
+        if response.get(left) in presented.rights
+    )
+
+
+def _format_ordering(presented: Presented, response: object) -> str:
+    if not isinstance(response, (list, tuple)):
+        return str(response)
+    return " ".join(str(presented.items.index(item) + 1) for item in response)
+
+
+def _format_as_typed(presented: Presented, response: object) -> str:
     return str(response)
 
 
-def _answer_letter(presented: Presented, word: str) -> bool:
-    """A one-letter command that is an answer to this question is taken as the answer."""
-    kind = presented.question.type
-    if kind in ("single_choice", "multiple_select"):
-        return word.upper() in {o.label for o in presented.options}
-    return kind == "true_false" and word.lower() in ("t", "f")
+def _is_choice_letter(presented: Presented, word: str) -> bool:
+    return word.upper() in {o.label for o in presented.options}
+
+
+def _is_true_false_letter(presented: Presented, word: str) -> bool:
+    return word.lower() in ("t", "f")
+
+
+def _never(presented: Presented, word: str) -> bool:
+    return False
+
+
+def _unit(presented: Presented) -> str:
+    unit = getattr(presented.question, "unit", None)
+    return f" ({strip_controls(unit)})" if unit else ""
+
+
+@dataclass(frozen=True)
+class PlainKind:
+    """How one question type is answered in plain text."""
+
+    hint: Callable[[Presented], str]
+    parse: Callable[[Presented, str], object]
+    format: Callable[[Presented, object], str]
+    is_answer: Callable[[Presented, str], bool]  # a one-letter word that answers, not a command
+
+
+# Every question type (trainer.core.questions.KINDS has the same keys; a test checks).
+PLAIN: dict[str, PlainKind] = {
+    "single_choice": PlainKind(
+        lambda p: f"Answer with one letter, A to {_last_letter(p)}.",
+        _parse_single, _format_single, _is_choice_letter,
+    ),
+    "multiple_select": PlainKind(
+        lambda p: f"Select all that apply: letters A to {_last_letter(p)}, e.g. A, C.",
+        _parse_multiple, _format_multiple, _is_choice_letter,
+    ),
+    "true_false": PlainKind(
+        lambda p: "Answer t (true) or f (false).",
+        _parse_true_false, _format_true_false, _is_true_false_letter,
+    ),
+    "matching": PlainKind(
+        lambda p: f"Match each number to a letter, e.g. {_example_matching(p)}.",
+        _parse_matching, _format_matching, _never,
+    ),
+    "ordering": PlainKind(
+        lambda p: f"Give the numbers in the right order, e.g. {_example_order(p)}.",
+        _parse_ordering, _format_ordering, _never,
+    ),
+    "short_answer": PlainKind(
+        lambda p: "Type your answer.", _parse_text, _format_as_typed, _never
+    ),
+    "numeric": PlainKind(
+        lambda p: f"Type a number{_unit(p)}.", _parse_numeric, _format_as_typed, _never
+    ),
+}
+
+
+def _example_matching(presented: Presented) -> str:
+    return " ".join(f"{n}{_label(n - 1)}" for n in range(1, min(3, len(presented.lefts)) + 1))
+
+
+def _example_order(presented: Presented) -> str:
+    return " ".join(str(n) for n in reversed(range(1, len(presented.items) + 1)))
 
 
 def parse_command(presented: Presented | None, text: str) -> str | None:

@@ -39,22 +39,25 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
 
 
 def run(args: argparse.Namespace) -> int:
-    from trainer.core.clock import SystemClock
-    from trainer.core.paths import data_dir
-    from trainer.core.progress import RecordError, export_record, merge_record, read_record
-    from trainer.core.store import Store, StoreError
+    from trainer.commands import context, open_store
+    from trainer.core.progress import (
+        RecordError,
+        export_record,
+        merge_record,
+        read_record,
+    )
+    from trainer.core.store import StoreError
 
-    clock = SystemClock()
+    setup = context(args)
+    clock = setup.clock
     if args.progress_action == "import":
         try:
             record = read_record(args.file)  # a bad file is refused before the store is opened
         except RecordError as exc:
             error(str(exc))
             return 1
-    try:
-        store = Store.in_dir(data_dir(args.data_dir), clock)
-    except StoreError as exc:
-        error(str(exc))
+    store = open_store(setup)
+    if store is None:
         return 1
     try:
         if args.progress_action == "export":
@@ -67,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
                   else f"Nothing new in {args.file}: everything in it is here already.")
     except OSError as exc:
         error(f"cannot write {args.file}: {exc.strerror or exc}")
+        return 1
+    except StoreError as exc:
+        error(str(exc))
         return 1
     finally:
         store.close()

@@ -26,6 +26,13 @@ from trainer.commands.plain_text import (
     render_question,
     topic_table,
 )
+from trainer.commands.selection import (
+    Plan,
+    exam_blueprints,
+    practice_plan,
+    selection_group,
+    unknown_blueprint,
+)
 from trainer.core.clock import clock_text
 from trainer.core.sanitize import strip_controls
 
@@ -71,15 +78,10 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
     parser.add_argument(
         "--plain", action="store_true", help="plain text line by line, without the terminal app"
     )
-    what = parser.add_mutually_exclusive_group()
-    what.add_argument("--exam", metavar="NAME", help="a timed exam, e.g. quick-check")
-    what.add_argument("--topic", metavar="T", help="practise questions tagged T, e.g. uids")
-    what.add_argument("--lesson", metavar="L", help="practise what lesson L teaches, e.g. uids")
-    what.add_argument(
-        "--mistakes", action="store_true", help="practise the questions you last got wrong"
-    )
+    selection_group(parser, verb="practise")
     parser.add_argument(
-        "--count", type=positive_int, default=10, metavar="N", help="practice questions (default 10)"
+        "--count", type=positive_int, default=10, metavar="N",
+        help="practice questions (default 10)",
     )
     parser.set_defaults(func=run)
 
@@ -98,38 +100,28 @@ def run(args: argparse.Namespace) -> int:
 
 def plain(args: argparse.Namespace, *, stdin: IO[str], stdout: IO[str], clock: Clock) -> int:
     """Run `quiz --plain` on these streams and this clock (the tests drive it in-process)."""
-    from trainer.core.banks import load_banks
-    from trainer.core.blueprints import load_blueprints
+    from trainer.commands import context, open_store
     from trainer.core.exam import ExamSession, FormUnavailable, ShortDraw
-    from trainer.core.paths import data_dir, default_bank_dirs, question_bank_dir
-    from trainer.core.pool import question_pool
-    from trainer.core.store import Store, StoreError
 
     console = Console(stdin, stdout)
-    folders = [question_bank_dir() / "exams", data_dir(args.data_dir) / "exams"]
-    blueprints = load_blueprints(*(folder for folder in folders if folder.is_dir()))
-    for problem in blueprints.errors:
-        print(f"pacs-trainer: warning: blueprint skipped: {problem}", file=sys.stderr)
+    setup = context(args, clock)
+    blueprints = exam_blueprints(setup)
     blueprint = blueprints.get(args.exam) if args.exam is not None else None
     if args.exam is not None and blueprint is None:
-        known = ", ".join(b.id for b in blueprints.blueprints) or "none"
-        error(f"no exam blueprint {args.exam!r}; the exams are: {known}")
-        return 2
-    plan = _practice_plan(args) if blueprint is None else None
+        return unknown_blueprint(args.exam, blueprints)
+    plan = practice_plan(args, setup) if blueprint is None else None
     if isinstance(plan, int):
         return plan
-    try:
-        store = Store.in_dir(data_dir(args.data_dir), clock)
-    except StoreError as exc:
-        error(str(exc))
+    store = open_store(setup)
+    if store is None:
         return 1
-    catalog = load_banks(default_bank_dirs(args.data_dir, args.bank_dir))
+    catalog = setup.banks
     if catalog.errors:
         bad = len({e.file for e in catalog.errors})
         print(f"pacs-trainer: warning: skipped {bad} bad bank file(s); see pacs-trainer bank list",
               file=sys.stderr)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
-    pool = question_pool(catalog, seed=seed)
+    pool = setup.question_pool(seed)
 
     try:
         session = ExamSession.resume(store, blueprints, pool, clock=clock)
@@ -190,7 +182,8 @@ def _run_exam(console: Console, session: ExamSession, resumed: bool = False) -> 
     blueprint = session.blueprint
     total = len(session.items)
     if resumed:
-        console.say(f"Resuming {strip_controls(blueprint.title)} at question {session.position + 1}.")
+        title = strip_controls(blueprint.title)
+        console.say(f"Resuming {title} at question {session.position + 1}.")
     else:
         moves = ("free: any order, flag questions to review them" if blueprint.navigation == "free"
                  else "sequential: forward only, no going back")
@@ -390,46 +383,8 @@ def _print_report(console: Console, report: ExamReport) -> None:
 # --- practice ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """What to practise, as the command line asked."""
-
-    what: str
-    topics: tuple[str, ...] = ()
-    lesson: str | None = None
-    mistakes: bool = False
-
-
-def _practice_plan(args: argparse.Namespace) -> _Plan | int:
-    """The practice asked for, or an exit status after saying what is wrong."""
-    from trainer.core.topics import TOPICS
-    from trainer.core.yaml_source import did_you_mean
-
-    if args.topic is not None:
-        if args.topic not in TOPICS:
-            error(f"unknown topic {args.topic!r}{did_you_mean(args.topic, list(TOPICS))}; "
-                  f"the topics are: {', '.join(TOPICS)}")
-            return 2
-        return _Plan(f"topic {args.topic}", topics=(args.topic,))
-    if args.lesson is not None:
-        from trainer.core.lessons import load_lessons
-        from trainer.core.paths import lessons_dir
-
-        lessons = load_lessons(lessons_dir())
-        lesson = lessons.get(args.lesson)
-        if lesson is None:
-            ids = [known.id for known in lessons.lessons]
-            error(f"unknown lesson {args.lesson!r}{did_you_mean(args.lesson, ids)}; "
-                  f"the lessons are: {', '.join(ids)}")
-            return 2
-        return _Plan(f"lesson {lesson.id}", topics=lesson.topics, lesson=lesson.id)
-    if args.mistakes:
-        return _Plan("your mistakes", mistakes=True)
-    return _Plan("all topics")
-
-
 def _practice(
-    plan: _Plan,
+    plan: Plan,
     count: int,
     console: Console,
     store: Store,

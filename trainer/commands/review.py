@@ -6,10 +6,8 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from trainer.commands import error
-
 if TYPE_CHECKING:
-    from trainer.core.questions import Question
+    pass
 
 
 def add_parser(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -34,23 +32,19 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
 
 
 def run(args: argparse.Namespace) -> int:
-    from trainer.core.clock import SystemClock
-    from trainer.core.paths import data_dir
+    from trainer.commands import context, open_store
     from trainer.core.review import DEFAULT_NEW_PER_DAY, ReviewStatus, backfill, status
-    from trainer.core.store import STORE_FILE, Store, StoreError
 
-    folder = data_dir(args.data_dir)
-    clock = SystemClock()
-    if not (folder / STORE_FILE).exists():  # nothing answered yet: do not create a file for it
+    setup = context(args)
+    if not setup.has_store():  # nothing answered yet: do not create a file for it
         figures = ReviewStatus(0, 0, 0, 0, DEFAULT_NEW_PER_DAY)
     else:
-        try:
-            store = Store.in_dir(folder, clock)
-        except StoreError as exc:
-            error(str(exc))
+        store = open_store(setup)
+        if store is None:
             return 1
-        backfill(store, lambda: _bank_questions(args))  # answers from before cards existed
-        figures = status(store, clock.now())
+        if not store.read_only:
+            backfill(store, lambda: list(setup.banks.questions))  # answers from before cards
+        figures = status(store, setup.clock.now())
         store.close()
     if args.json:
         print(json.dumps({
@@ -68,10 +62,3 @@ def run(args: argparse.Namespace) -> int:
     if not figures.cards:
         print("No cards yet: every question you answer becomes one. Practise first.")
     return 0
-
-
-def _bank_questions(args: argparse.Namespace) -> list[Question]:
-    from trainer.core.banks import load_banks
-    from trainer.core.paths import default_bank_dirs
-
-    return list(load_banks(default_bank_dirs(args.data_dir, args.bank_dir)).questions)

@@ -13,6 +13,7 @@ import json
 from trainer.commands import DEFAULT_SEED, SEED_NOTE, error, format_table, positive_int
 from trainer.core.studies import PROCEDURES, CountPolicy
 
+
 def add_parser(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "study",

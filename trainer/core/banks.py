@@ -17,7 +17,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Generic, TypeVar, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from trainer.core.paths import question_bank_dir
 from trainer.core.questions import QUESTION_TYPES, Id, Question, Text, in_bank
@@ -201,10 +208,10 @@ def load_model_file(
     try:
         document = parse(read_text(path, limits), limits)
     except YamlError as exc:
-        errors = tuple(
+        located = tuple(
             BankError(path, p.message, p.line, p.col, format_path(p.path)) for p in exc.problems
         )
-        return Loaded(None, errors, None)
+        return Loaded(None, located, None)
     except OSError as exc:
         error = BankError(path, f"cannot read the file: {exc.strerror or exc}")
         return Loaded(None, (error,), None)
@@ -222,7 +229,7 @@ def load_model_file(
         problems.extend(_translate(exc, data, model))
     if not problems:
         return Loaded(result, (), document)
-    errors = []
+    errors: list[BankError] = []
     for path_parts, message, at_key in problems:
         line, col = document.locate(path_parts, key=at_key)
         shown = path_parts[:-1] if at_key else path_parts
@@ -303,14 +310,14 @@ def _explain(
         hint = did_you_mean(str(path[-1]), _fields_at(path[:-1], data, model))
         return path, f"unknown field {quote(path[-1])}{hint}", True
     if kind == "union_tag_not_found":
-        field = ctx["discriminator"].strip("'")
-        allowed = ", ".join(_TAGS[field][1])
-        return path, f"missing required field {quote(field)} (one of {allowed})", False
+        tag_field = ctx["discriminator"].strip("'")
+        allowed = ", ".join(_TAGS[tag_field][1])
+        return path, f"missing required field {quote(tag_field)} (one of {allowed})", False
     if kind == "union_tag_invalid":
-        field, tag = ctx["discriminator"].strip("'"), str(ctx["tag"])
-        what, allowed = _TAGS[field]
-        message = f"{quote(tag)} is not {what} (one of {', '.join(allowed)})"
-        return (*path, field), message + did_you_mean(tag, allowed), False
+        tag_field, tag = ctx["discriminator"].strip("'"), str(ctx["tag"])
+        what, choices = _TAGS[tag_field]
+        message = f"{quote(tag)} is not {what} (one of {', '.join(choices)})"
+        return (*path, tag_field), message + did_you_mean(tag, choices), False
     if kind in ("too_short", "too_long"):
         bound = "at least" if kind == "too_short" else "at most"
         limit = ctx["min_length" if kind == "too_short" else "max_length"]
@@ -319,9 +326,9 @@ def _explain(
     if kind == "value_error":
         return path, error["msg"].removeprefix("Value error, "), False
     if kind == "literal_error":
-        allowed = re.findall(r"'([^']*)'", ctx["expected"])
-        message = f"must be one of {', '.join(allowed)} (got {quote(given)[:60]})"
-        return path, message + did_you_mean(str(given), allowed), False
+        expected = re.findall(r"'([^']*)'", ctx["expected"])
+        message = f"must be one of {', '.join(expected)} (got {quote(given)[:60]})"
+        return path, message + did_you_mean(str(given), expected), False
     if kind in ("greater_than_equal", "less_than_equal"):
         message = f"must be at least {ctx['ge']}" if "ge" in ctx else f"must be at most {ctx['le']}"
     else:

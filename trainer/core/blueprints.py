@@ -67,7 +67,9 @@ class Draw(_Model):
         """The selectors in words, for messages: "topic image-counts; source studies"."""
         parts = [
             f"{name if len(values) == 1 else name + 's'} {', '.join(values)}"
-            for name, values in (("topic", self.topics), ("bank", self.banks), ("source", self.sources))
+            for name, values in (
+                ("topic", self.topics), ("bank", self.banks), ("source", self.sources)
+            )
             if values
         ]
         return "; ".join(parts) or "any question"
@@ -152,7 +154,10 @@ class Blueprint(_Model):
         by_remainder = sorted(shares, key=lambda i: (-(shares[i] - counts[i]), i))
         for i in by_remainder[: rest - sum(counts.values())]:
             counts[i] += 1
-        return [draw.count if draw.count is not None else counts[i] for i, draw in enumerate(self.draws)]
+        return [
+            draw.count if draw.count is not None else counts[i]
+            for i, draw in enumerate(self.draws)
+        ]
 
     def type_caps(self) -> dict[str, int]:
         """The most scored questions of each limited type."""
@@ -204,7 +209,8 @@ def load_blueprints(*folders: Path, limits: Limits = Limits()) -> BlueprintCatal
                 continue
             if blueprint.id in owners:
                 line, col = loaded.document.locate(("id",)) if loaded.document else (None, None)
-                message = f"blueprint id {quote(blueprint.id)} is already used by {owners[blueprint.id]}"
+                owner = owners[blueprint.id]
+                message = f"blueprint id {quote(blueprint.id)} is already used by {owner}"
                 errors.append(BankError(path, message, line, col, "id"))
                 continue
             owners[blueprint.id] = path

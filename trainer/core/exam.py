@@ -1,11 +1,13 @@
 """Timed exams: a blueprint drawn into a form, then a session that never loses an answer.
 
 `build_form` turns a blueprint and a question pool into an `ExamForm` (question ids, a
-presentation seed each, which are unscored pilot items) with a seeded rng: same seed, same
-form. `ExamSession` stores the form when it starts and every answer, flag and move the moment
-it happens, so a killed process resumes the same exam; the remaining time always comes from
-the stored deadline on the injected clock (time runs on while the app is closed, as in a real
-exam). Submitting grades the scored items and copies the answers into the answer history.
+presentation seed each, which are unscored pilot items) with a seeded rng: same seed and same
+content, same form. `ExamSession` stores the form when it starts, with the blueprint and every
+question as it stood (so an upgrade that edits a bank or a generator between start and resume
+changes nothing the learner sees or how it is graded), and every answer, flag and move the
+moment it happens, so a killed process resumes the same exam; the remaining time always comes
+from the stored deadline on the injected clock (time runs on while the app is closed, as in a
+real exam). Submitting grades the scored items and copies the answers into the answer history.
 """
 
 from __future__ import annotations
@@ -17,18 +19,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from trainer.core.blueprints import Blueprint, BlueprintCatalog
 from trainer.core.clock import Clock
 from trainer.core.pool import find_questions
 from trainer.core.practice import TopicScore, topic_scores
-from trainer.core.questions import Grade, Presented, Question, grade, present
+from trainer.core.questions import Grade, Presented, Question, grade, in_bank, present
 from trainer.core.review import schedule_answers
-from trainer.core.store import GradedAnswer, Store
+from trainer.core.store import GradedAnswer, ProgressStore
 
 WARNING_MINUTES = (10, 5, 1)
-FORM_VERSION = 1
+FORM_VERSION = 2  # 2: each item carries its question as it stood when the exam started
+_QUESTION = TypeAdapter(Question)
 
 
 class ShortDraw(Exception):
@@ -74,8 +77,13 @@ class ExamForm:
     def pilot(self) -> list[int]:
         return [index for index, item in enumerate(self.items) if item.pilot]
 
-    def to_data(self) -> list[dict[str, Any]]:
-        return [{"id": i.question_id, "seed": i.seed, "pilot": i.pilot} for i in self.items]
+    def to_data(self, questions: Sequence[Question]) -> list[dict[str, Any]]:
+        """The items as stored, each with its question's full content."""
+        return [
+            {"id": i.question_id, "seed": i.seed, "pilot": i.pilot,
+             "bank": question.bank, "question": question.model_dump(mode="json")}
+            for i, question in zip(self.items, questions)
+        ]
 
     @classmethod
     def from_data(cls, blueprint_id: str, data: list[dict[str, Any]]) -> ExamForm:
@@ -126,6 +134,16 @@ def build_form(blueprint: Blueprint, pool: Sequence[Question], rng: random.Rando
     )
 
 
+def draw(
+    blueprint: Blueprint, pool: Sequence[Question], seed: int
+) -> tuple[ExamForm, list[ExamItem]]:
+    """The form a seed draws and its items as presented: what the app shows for that seed,
+    and what a printed form prints. Raises ShortDraw."""
+    form = build_form(blueprint, pool, random.Random(seed))
+    by_id = {question.full_id: question for question in pool}
+    return form, _items(form, [by_id[qid] for qid in form.question_ids])
+
+
 def _short(where: str, needed: int, available: int) -> str:
     noun = "question" if needed == 1 else "questions"
     return f"{where}: needs {needed} {noun}, only {available} available"
@@ -166,7 +184,7 @@ class ExamReport:
 
 @dataclass(eq=False)
 class ExamSession:
-    store: Store
+    store: ProgressStore
     clock: Clock
     attempt_id: int
     blueprint: Blueprint
@@ -183,18 +201,22 @@ class ExamSession:
 
     @classmethod
     def start(
-        cls, store: Store, blueprint: Blueprint, pool: Sequence[Question], *, seed: int, clock: Clock
+        cls,
+        store: ProgressStore,
+        blueprint: Blueprint,
+        pool: Sequence[Question],
+        *,
+        seed: int,
+        clock: Clock,
     ) -> ExamSession:
         """Draw a form (raises ShortDraw) and store it before the first question shows."""
-        form = build_form(blueprint, pool, random.Random(seed))
-        by_id = {question.full_id: question for question in pool}
-        items = _items(form, [by_id[qid] for qid in form.question_ids])
+        form, items = draw(blueprint, pool, seed)
         started = clock.now()
         deadline = started + timedelta(minutes=blueprint.time_limit_minutes)
         stored_form = {
             "version": FORM_VERSION,
             "blueprint": blueprint.snapshot(),
-            "items": form.to_data(),
+            "items": form.to_data([item.question for item in items]),
         }
         attempt_id = store.start_attempt(
             blueprint.id, seed, stored_form, started_at=started, deadline=deadline
@@ -204,7 +226,7 @@ class ExamSession:
     @classmethod
     def resume(
         cls,
-        store: Store,
+        store: ProgressStore,
         blueprints: BlueprintCatalog,
         pool: Sequence[Question],
         *,
@@ -224,7 +246,7 @@ class ExamSession:
     @classmethod
     def open(
         cls,
-        store: Store,
+        store: ProgressStore,
         attempt_id: int,
         blueprints: BlueprintCatalog,
         pool: Sequence[Question],
@@ -246,7 +268,7 @@ class ExamSession:
                 ) from None
             blueprint = found
         form = ExamForm.from_data(blueprint.id, stored["items"])
-        questions = find_questions(pool, form.question_ids)
+        questions = _stored_questions(stored["items"], pool)
         missing = [qid for qid, q in zip(form.question_ids, questions) if q is None]
         if missing:
             shown = ", ".join(missing[:3]) + (" ..." if len(missing) > 3 else "")
@@ -362,12 +384,14 @@ class ExamSession:
 
     def submit(self) -> ExamReport:
         """Grade and close the attempt (also what auto-submit calls); calling again returns
-        the same report. Answers given are copied to the answer history as mode "exam", and
-        their review cards scheduled."""
+        the same report. The scored answers (blanks as wrong) and the pilot answers given are
+        copied to the answer history as mode "exam", and their review cards scheduled."""
         if self.report is not None:
             return self.report
         report = self._grade(min(self.clock.now(), self.deadline))
-        given = [review for review in report.review if review.response is not None]
+        # A scored question left blank was not known in the time: it goes into the history
+        # (and its card) as a wrong answer, as it counted in the score. A blank pilot did not.
+        given = [r for r in report.review if r.response is not None or not r.pilot]
         submitted_at = self.started_at + report.time_used
         closed = self.store.submit_attempt(
             self.attempt_id,
@@ -420,3 +444,27 @@ def _items(form: ExamForm, questions: Sequence[Question]) -> list[ExamItem]:
         ExamItem(question, present(question, random.Random(item.seed)), item.pilot)
         for item, question in zip(form.items, questions)
     ]
+
+
+def _stored_questions(
+    items: list[dict[str, Any]], pool: Sequence[Question]
+) -> list[Question | None]:
+    """Each item's question as the form kept it; a form from before questions were kept
+    (version 1), or a kept question this version cannot read, is looked up by id instead."""
+    found: list[Question | None] = []
+    for item in items:
+        kept = item.get("question")
+        question = None
+        if isinstance(kept, dict):
+            try:
+                question = in_bank(_QUESTION.validate_python(kept), str(item.get("bank", "")))
+            except ValidationError:
+                question = None
+        found.append(question)
+    missing = [i for i, question in enumerate(found) if question is None]
+    if missing:
+        looked_up = find_questions(pool, [str(items[i]["id"]) for i in missing])
+        for index, question in zip(missing, looked_up):
+            found[index] = question
+    return found
+

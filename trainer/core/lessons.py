@@ -8,9 +8,10 @@ an author can fix it and a learner still gets every other lesson.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from trainer.core.topics import TOPICS
 from trainer.core.yaml_source import YamlError, parse
@@ -174,7 +175,8 @@ def _read_front_matter(source: str, fail: _Fail) -> tuple[dict[str, Any], dict[s
         document = parse(source)
     except YamlError as exc:
         problem = exc.problems[0]
-        raise fail(problem.line or 1, f"front matter is not valid YAML: {problem.message}")
+        message = f"front matter is not valid YAML: {problem.message}"
+        raise fail(problem.line or 1, message) from None
     if not isinstance(document.data, dict):
         line = document.locate(())[0]
         raise fail(line, "front matter must be a mapping of fields (key: value)")
@@ -254,15 +256,15 @@ def _split_pages(lines: list[str], start: int, fail: _Fail) -> tuple[Page, ...]:
             sections[-1][2].append(line)
 
     pages: list[Page] = []
-    for number, (title, line, body) in enumerate(sections):
+    for number, (title, heading_line, body) in enumerate(sections):
         markdown = "\n".join(body).strip("\n")
         if number == 0 and not markdown.strip():
             continue
-        page = Page(title, slugify(title), markdown, line)
+        page = Page(title, slugify(title), markdown, heading_line)
         clash = next((p for p in pages if p.anchor == page.anchor), None)
         if clash is not None:
             message = f"heading {title!r} repeats the anchor #{page.anchor} of line {clash.line}"
-            raise fail(line, message)
+            raise fail(heading_line, message)
         pages.append(page)
     if not pages:
         raise fail(start + 1, "the lesson has no content after its front matter")

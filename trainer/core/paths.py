@@ -7,7 +7,6 @@ as trainer/_content/. Data goes to the platform's user data dir unless overridde
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -41,18 +40,3 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False)
-
-
-def default_bank_dirs(
-    data_dir_override: str | os.PathLike[str] | None,
-    extra_dirs: Iterable[str | os.PathLike[str]] | None,
-) -> list[Path]:
-    """The shipped banks, then each --bank-dir, then the user's banks folder if it exists."""
-    dirs = [question_bank_dir(), *(Path(extra).expanduser() for extra in extra_dirs or ())]
-    user = data_dir(data_dir_override) / "banks"
-    if user.is_dir():
-        dirs.append(user)
-    unique: dict[Path, Path] = {}
-    for folder in dirs:
-        unique.setdefault(folder.resolve(), folder)
-    return list(unique.values())

@@ -16,7 +16,7 @@ from trainer.core.clock import Clock
 from trainer.core.pool import find_questions, source_of
 from trainer.core.questions import Grade, Presented, Question, grade, present
 from trainer.core.review import Rating, Scheduled, override, schedule_answers
-from trainer.core.store import Store
+from trainer.core.store import ProgressStore
 from trainer.core.topics import TOPICS, topic_title
 
 
@@ -103,7 +103,7 @@ class PracticeSession:
     questions: list[Question]
     rng: random.Random
     clock: Clock
-    store: Store
+    store: ProgressStore
     mode: str = "practice"
     partial_credit: bool = False
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex)

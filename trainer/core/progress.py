@@ -3,8 +3,9 @@
 Figures are aggregated in SQL (the store's progress queries), so a dashboard over a hundred
 thousand answers never loads them; only cards are read, to ask FSRS how well each is recalled.
 
-Mastery of a topic is the mean of what is known of it: the share of right answers on its
-questions over the last RECENT_DAYS, and the mean retrievability of its cards now.
+Mastery of a topic is what the learner's own graded answers on it say (the same weighed
+evidence readiness uses: exams and reviews in full, practice half, older answers less), shown
+beside the plain count of the last RECENT_DAYS and FSRS's memory of its cards.
 
 A record file is JSON: {"format": RECORD_FORMAT, "version": RECORD_VERSION, ...}. Importing
 validates all of it before writing anything, then merges it in one transaction, skipping what
@@ -17,11 +18,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -33,9 +34,24 @@ from pydantic import (
     ValidationError,
 )
 
-from trainer.core.review import Recall, local_day, rebuild, recall
-from trainer.core.store import ExamScore, Store
+from trainer.core.review import (
+    Belief,
+    Evidence,
+    Readiness,
+    Recall,
+    backfill,
+    evidence,
+    local_day,
+    readiness,
+    rebuild,
+    recall,
+)
+from trainer.core.store import ExamScore, ProgressStore
 from trainer.core.topics import TOPICS, topic_title
+
+if TYPE_CHECKING:
+    from trainer.core.blueprints import Blueprint
+    from trainer.core.questions import Question
 
 RECENT_DAYS = 30
 WEAK_BELOW = 0.6  # mastery under this marks a topic weak
@@ -49,7 +65,8 @@ class TopicMastery:
     answers: int  # in the last RECENT_DAYS
     right: int
     cards: int
-    memory: float | None  # mean retrievability of its cards
+    memory: float | None  # FSRS's recall of its cards tomorrow; a card last answered wrong is 0
+    belief: Belief | None  # from the weighed answers on it; None before any
 
     @property
     def title(self) -> str:
@@ -61,8 +78,7 @@ class TopicMastery:
 
     @property
     def mastery(self) -> float | None:
-        known = [x for x in (self.accuracy, self.memory) if x is not None]
-        return sum(known) / len(known) if known else None
+        return self.belief.mean if self.belief is not None else None
 
     @property
     def weak(self) -> bool:
@@ -79,7 +95,8 @@ class Dashboard:
     due_now: int
     exams: list[ExamScore]
     topics: list[TopicMastery]  # weakest first; topics not started last, in curriculum order
-    recall: list[Recall]  # for readiness
+    recall: list[Recall]  # FSRS memory of the cards, by kind
+    evidence: list[Evidence]  # weighed answers, by kind: for readiness and mastery
 
     @property
     def cards(self) -> int:
@@ -91,11 +108,15 @@ class Dashboard:
 
 
 def dashboard(
-    store: Store, now: datetime, lesson_ids: Collection[str], utc_offset: timedelta | None = None
+    store: ProgressStore,
+    now: datetime,
+    lesson_ids: Collection[str],
+    utc_offset: timedelta | None = None,
 ) -> Dashboard:
     """Every figure of the progress screen, as of `now`; lessons count if among `lesson_ids`
     (the ones that ship today)."""
     kinds = recall(store, now)
+    found = evidence(store, now)
     day_start, _ = local_day(now, utc_offset)
     due_now, _, _ = store.card_counts(now, now)
     studied, this_week = store.study_seconds(day_start - timedelta(days=6))
@@ -109,12 +130,39 @@ def dashboard(
         answers=store.answer_count(),
         due_now=due_now,
         exams=store.exam_scores(),
-        topics=topic_mastery(store.topic_answer_stats(now - timedelta(days=RECENT_DAYS)), kinds),
+        topics=topic_mastery(
+            store.topic_answer_stats(now - timedelta(days=RECENT_DAYS)), kinds, found
+        ),
         recall=kinds,
+        evidence=found,
     )
 
 
-def streak(store: Store, day_start: datetime) -> int:
+@dataclass(frozen=True)
+class Snapshot:
+    """What the progress screen shows: the figures, and readiness for one exam."""
+
+    figures: Dashboard
+    readiness: Readiness | None
+
+
+def snapshot(
+    store: ProgressStore,
+    *,
+    now: datetime,
+    lesson_ids: Collection[str],
+    blueprint: Blueprint | None,
+    questions: Callable[[], Iterable[Question]],
+) -> Snapshot:
+    """The progress screen's use case: cards for answers that have none yet (from before
+    cards existed, or imported; `questions` is asked only then), then every figure."""
+    backfill(store, questions)
+    figures = dashboard(store, now, lesson_ids)
+    estimate = readiness(blueprint, figures.evidence) if blueprint is not None else None
+    return Snapshot(figures, estimate)
+
+
+def streak(store: ProgressStore, day_start: datetime) -> int:
     """Days in a row with at least one answer, ending today, or yesterday while today is
     still empty (a streak is not lost before the day is over)."""
     day = timedelta(days=1)
@@ -127,27 +175,34 @@ def streak(store: Store, day_start: datetime) -> int:
 
 
 def topic_mastery(
-    stats: dict[str, tuple[int, int]], kinds: Iterable[Recall]
+    stats: dict[str, tuple[int, int]], kinds: Iterable[Recall], found: Iterable[Evidence]
 ) -> list[TopicMastery]:
-    recalls: dict[str, tuple[int, float]] = {}
+    memory: dict[str, tuple[int, float]] = {}
     for kind in kinds:
         for topic in kind.topics:
-            cards, total = recalls.get(topic, (0, 0.0))
-            recalls[topic] = (cards + kind.cards, total + kind.retrievability)
+            cards, known = memory.get(topic, (0, 0.0))
+            memory[topic] = (cards + kind.cards, known + kind.known)
+    answered: dict[str, list[Evidence]] = {}
+    for item in found:
+        for topic in item.topics:
+            answered.setdefault(topic, []).append(item)
     order = {topic: index for index, topic in enumerate(TOPICS)}
-    found = [
+    mastery = [
         TopicMastery(
             topic,
             *stats.get(topic, (0, 0)),
-            recalls.get(topic, (0, 0.0))[0],
-            recalls[topic][1] / recalls[topic][0] if topic in recalls else None,
+            memory.get(topic, (0, 0.0))[0],
+            memory[topic][1] / memory[topic][0] if memory.get(topic, (0, 0))[0] else None,
+            Belief.of(answered[topic]) if topic in answered else None,
         )
         for topic in sorted(
-            {*TOPICS, *stats, *recalls}, key=lambda t: (order.get(t, len(order)), t)
+            {*TOPICS, *stats, *memory, *answered}, key=lambda t: (order.get(t, len(order)), t)
         )
     ]
-    started = sorted((t for t in found if t.mastery is not None), key=lambda t: t.mastery)
-    return started + [t for t in found if t.mastery is None]
+    started = sorted(
+        (t for t in mastery if t.mastery is not None), key=lambda t: t.mastery or 0.0
+    )
+    return started + [t for t in mastery if t.mastery is None]
 
 
 # --- export and import -------------------------------------------------------------------------
@@ -157,7 +212,7 @@ class RecordError(Exception):
     """A record file that cannot be imported; the message says why. Nothing was changed."""
 
 
-def export_record(store: Store, path: Path, now: datetime) -> dict[str, int]:
+def export_record(store: ProgressStore, path: Path, now: datetime) -> dict[str, int]:
     """Write the learner's whole record to `path` (replaced whole, never half-written);
     returns how many of each kind it holds."""
     data = store.export_data()
@@ -176,13 +231,13 @@ def export_record(store: Store, path: Path, now: datetime) -> dict[str, int]:
     return {key: len(value) for key, value in data.items()}
 
 
-def import_record(store: Store, path: Path) -> dict[str, int]:
+def import_record(store: ProgressStore, path: Path) -> dict[str, int]:
     """Check the file whole, then merge it; returns how many new rows of each kind it added.
     Raises RecordError (and changes nothing) for a file that is damaged, foreign or newer."""
     return merge_record(store, read_record(path))
 
 
-def merge_record(store: Store, data: dict[str, Any]) -> dict[str, int]:
+def merge_record(store: ProgressStore, data: dict[str, Any]) -> dict[str, int]:
     """Merge what `read_record` returned, in one transaction."""
     return store.import_data(data, rebuild)
 

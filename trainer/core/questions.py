@@ -12,8 +12,11 @@ Responses are plain data that store as JSON:
     short_answer     "C-ECHO"
     numeric          3   (a numeric string such as "3" is read too)
 
-`present` fixes the display order for a seed, `grade` scores a response part by part,
-`correct_response` gives a full-marks response and `format_answer` renders one for feedback.
+Each type is one `QuestionKind` in `KINDS` (at the end of this module): its model, how it is
+presented for a seed, graded part by part, answered in full, written as feedback text, named
+for a learner and how quick a right answer is. `present`, `grade`, `correct_response` and
+`format_answer` look the kind up, and the screens, plain mode and exporters keep their own
+table keyed by the same type (a test checks every layer knows every type).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any, Literal, Union, get_args
+from typing import Annotated, Any, Literal, Type, Union, get_args  # noqa: UP035
 
 from pydantic import (
     AfterValidator,
@@ -372,32 +375,37 @@ class Presented:
     items: tuple[str, ...] = ()  # ordering: shuffled, never already in the right order
 
 
-def present(question: Question, rng: random.Random) -> Presented:
-    """The display order for this question; the same rng state gives the same order."""
-    if isinstance(question, (SingleChoice, MultipleSelect)):
-        order = list(range(len(question.choices)))
-        if question.shuffle:
-            movable = [i for i in order if not question.choices[i].pinned]
-            shuffled = rng.sample(movable, len(movable))
-            slots = iter(shuffled)
-            order = [i if question.choices[i].pinned else next(slots) for i in order]
-        options = tuple(
-            Option(LETTERS[shown], LETTERS[i], question.choices[i].text)
-            for shown, i in enumerate(order)
-        )
-        return Presented(question, options=options)
-    if isinstance(question, Matching):
-        rights = [pair.right for pair in question.pairs]
-        return Presented(
-            question,
-            lefts=tuple(pair.left for pair in question.pairs),
-            rights=tuple(rng.sample(rights, len(rights))),
-        )
-    if isinstance(question, Ordering):
-        items = rng.sample(question.items, len(question.items))
-        if tuple(items) == question.items:
-            items = items[1:] + items[:1]
-        return Presented(question, items=tuple(items))
+def _present_choices(question: SingleChoice | MultipleSelect, rng: random.Random) -> Presented:
+    order = list(range(len(question.choices)))
+    if question.shuffle:
+        movable = [i for i in order if not question.choices[i].pinned]
+        shuffled = rng.sample(movable, len(movable))
+        slots = iter(shuffled)
+        order = [i if question.choices[i].pinned else next(slots) for i in order]
+    options = tuple(
+        Option(LETTERS[shown], LETTERS[i], question.choices[i].text)
+        for shown, i in enumerate(order)
+    )
+    return Presented(question, options=options)
+
+
+def _present_matching(question: Matching, rng: random.Random) -> Presented:
+    rights = [pair.right for pair in question.pairs]
+    return Presented(
+        question,
+        lefts=tuple(pair.left for pair in question.pairs),
+        rights=tuple(rng.sample(rights, len(rights))),
+    )
+
+
+def _present_ordering(question: Ordering, rng: random.Random) -> Presented:
+    items = rng.sample(question.items, len(question.items))
+    if tuple(items) == question.items:
+        items = items[1:] + items[:1]
+    return Presented(question, items=tuple(items))
+
+
+def _present_as_written(question: Question, rng: random.Random) -> Presented:
     return Presented(question)
 
 
@@ -562,15 +570,101 @@ def _fraction(parts: Sequence[PartResult]) -> Grade:
     return Grade(right / len(parts), right == len(parts), tuple(parts))
 
 
-_GRADERS: dict[type, Callable[[Any, object, bool], Grade]] = {
-    SingleChoice: _grade_single,
-    MultipleSelect: _grade_multiple,
-    TrueFalse: _grade_true_false,
-    Matching: _grade_matching,
-    Ordering: _grade_ordering,
-    ShortAnswer: _grade_short,
-    Numeric: _grade_numeric,
+def _correct_answer(question: SingleChoice | TrueFalse | Numeric) -> object:
+    return question.answer
+
+
+def _correct_letters(question: MultipleSelect) -> object:
+    return list(question.answer)
+
+
+def _correct_pairs(question: Matching) -> object:
+    return {pair.left: pair.right for pair in question.pairs}
+
+
+def _correct_order(question: Ordering) -> object:
+    return list(question.items)
+
+
+def _correct_short(question: ShortAnswer) -> object:
+    return question.answers[0]
+
+
+def _format_single(question: SingleChoice, response: object) -> str:
+    return _choice_text(question, response)
+
+
+def _format_multiple(question: MultipleSelect, response: object) -> str:
+    letters = sorted(_letters_in(response))
+    return "; ".join(_choice_text(question, letter) for letter in letters) or NO_ANSWER
+
+
+def _format_matching(question: Matching, response: object) -> str:
+    chosen = response if isinstance(response, dict) else {}
+    return "; ".join(f"{left} → {right}" for left, right in chosen.items()) or NO_ANSWER
+
+
+def _format_ordering(question: Ordering, response: object) -> str:
+    items = response if isinstance(response, (list, tuple)) else []
+    return " → ".join(str(item) for item in items) or NO_ANSWER
+
+
+def _format_numeric(question: Numeric, response: object) -> str:
+    value = _as_number(response)
+    return _show_number(value, question.unit) if value is not None else str(response)
+
+
+def _format_as_given(question: Question, response: object) -> str:
+    return str(response)
+
+
+# --- the kinds ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionKind:
+    """Everything the core knows of one question type."""
+
+    type: str
+    model: Type[BaseModel]  # noqa: UP006 (a field here is called "type")
+    name: str  # as a learner reads it: "single choice"
+    instruction: str  # shown above the answer: "Choose one answer"
+    quick_seconds: float  # right in less time than this counts as right and quick (Easy)
+    present: Callable[[Any, random.Random], Presented]
+    grade: Callable[[Any, object, bool], Grade]
+    correct: Callable[[Any], object]
+    format: Callable[[Any, object], str]
+
+
+# Quick: about the time a learner who knows the answer needs to read the question and give it.
+KINDS: dict[str, QuestionKind] = {
+    kind.type: kind
+    for kind in (
+        QuestionKind("single_choice", SingleChoice, "single choice", "Choose one answer", 20,
+                     _present_choices, _grade_single, _correct_answer, _format_single),
+        QuestionKind("multiple_select", MultipleSelect, "select all", "Choose all that apply",
+                     30, _present_choices, _grade_multiple, _correct_letters, _format_multiple),
+        QuestionKind("true_false", TrueFalse, "true/false", "True or false?", 10,
+                     _present_as_written, _grade_true_false, _correct_answer, _format_as_given),
+        QuestionKind("matching", Matching, "matching", "Match each item", 45,
+                     _present_matching, _grade_matching, _correct_pairs, _format_matching),
+        QuestionKind("ordering", Ordering, "ordering", "Put the items in order", 45,
+                     _present_ordering, _grade_ordering, _correct_order, _format_ordering),
+        QuestionKind("short_answer", ShortAnswer, "short answer", "Type a short answer", 30,
+                     _present_as_written, _grade_short, _correct_short, _format_as_given),
+        QuestionKind("numeric", Numeric, "numeric", "Type a number", 30,
+                     _present_as_written, _grade_numeric, _correct_answer, _format_numeric),
+    )
 }
+
+
+def kind_of(question: Question) -> QuestionKind:
+    return KINDS[question.type]
+
+
+def present(question: Question, rng: random.Random) -> Presented:
+    """The display order for this question; the same rng state gives the same order."""
+    return kind_of(question).present(question, rng)
 
 
 def grade(question: Question, response: object, *, partial_credit: bool = False) -> Grade:
@@ -579,38 +673,16 @@ def grade(question: Question, response: object, *, partial_credit: bool = False)
     `partial_credit` gives a fraction for multiple_select (right minus wrong picks, floored at
     0), matching (pairs right) and ordering (items in place); other types are all-or-nothing.
     """
-    return _GRADERS[type(question)](question, response, partial_credit)
+    return kind_of(question).grade(question, response, partial_credit)
 
 
 def correct_response(question: Question) -> object:
     """A response that scores full marks, in the same plain-data shape a learner's would be."""
-    if isinstance(question, (SingleChoice, TrueFalse, Numeric)):
-        return question.answer
-    if isinstance(question, MultipleSelect):
-        return list(question.answer)
-    if isinstance(question, Matching):
-        return {pair.left: pair.right for pair in question.pairs}
-    if isinstance(question, Ordering):
-        return list(question.items)
-    return question.answers[0]
+    return kind_of(question).correct(question)
 
 
 def format_answer(question: Question, response: object) -> str:
     """A response as feedback text: choice texts rather than letters, which change on shuffle."""
     if response is None:
         return NO_ANSWER
-    if isinstance(question, SingleChoice):
-        return _choice_text(question, response)
-    if isinstance(question, MultipleSelect):
-        letters = sorted(_letters_in(response))
-        return "; ".join(_choice_text(question, letter) for letter in letters) or NO_ANSWER
-    if isinstance(question, Matching):
-        chosen = response if isinstance(response, dict) else {}
-        return "; ".join(f"{left} → {right}" for left, right in chosen.items()) or NO_ANSWER
-    if isinstance(question, Ordering):
-        items = response if isinstance(response, (list, tuple)) else []
-        return " → ".join(str(item) for item in items) or NO_ANSWER
-    if isinstance(question, Numeric):
-        value = _as_number(response)
-        return _show_number(value, question.unit) if value is not None else str(response)
-    return str(response)
+    return kind_of(question).format(question, response)

@@ -2,7 +2,7 @@
 cards due now, then new questions up to a daily limit; readiness for an exam follows from them.
 
 Ratings come from the answer: wrong (or only partly right) is Again, right is Good, right and
-quick is Easy, where quick means under QUICK_SECONDS for the question's type (exam answers have
+quick is Easy, where quick means under the quick_seconds of the question's kind (exam answers have
 no time of their own, so right there is Good). After the feedback the learner may rate a right
 answer Hard, Good or Easy instead. A card's FSRS state is always the replay of its review logs
 (`rebuild`), so an override or an imported history recomputes it. Scheduling is deterministic
@@ -14,12 +14,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from fsrs import Card, Rating, Scheduler
 
-from trainer.core.store import CardInfo, CardState, ReviewEntry, Store
+from trainer.core.store import CardInfo, CardState, ProgressStore, ReviewEntry
 from trainer.core.topics import TOPICS
 
 if TYPE_CHECKING:
@@ -28,17 +28,6 @@ if TYPE_CHECKING:
 
 SCHEDULER = Scheduler(enable_fuzzing=False)
 
-# Right in fewer seconds than this, by question type, counts as "right and quick" (Easy):
-# about the time a learner who knows the answer needs to read the question and give it.
-QUICK_SECONDS: dict[str, float] = {
-    "true_false": 10,
-    "single_choice": 20,
-    "multiple_select": 30,
-    "short_answer": 30,
-    "numeric": 30,
-    "matching": 45,
-    "ordering": 45,
-}
 OVERRIDES = (Rating.Hard, Rating.Good, Rating.Easy)
 
 # Memory is asked of tomorrow: FSRS counts whole days, so any card seen today reads 100%.
@@ -56,7 +45,10 @@ def auto_rating(question_type: str, correct: bool, seconds: float | None) -> Rat
     """The rating an answer earns; `seconds` None means its time is unknown (exams)."""
     if not correct:
         return Rating.Again
-    quick = seconds is not None and 0 < seconds < QUICK_SECONDS.get(question_type, 0)
+    from trainer.core.questions import KINDS
+
+    kind = KINDS.get(question_type)  # a card of a type this version lacks is never Easy
+    quick = kind is not None and seconds is not None and 0 < seconds < kind.quick_seconds
     return Rating.Easy if quick else Rating.Good
 
 
@@ -88,7 +80,7 @@ class Scheduled:
 
 
 def schedule_answers(
-    store: Store,
+    store: ProgressStore,
     answers: Iterable[tuple[Question, bool, float | None]],
     when: datetime,
 ) -> list[Scheduled]:
@@ -106,7 +98,7 @@ def schedule_answers(
     ]
 
 
-def override(store: Store, scheduled: Scheduled, rating: Rating) -> Scheduled:
+def override(store: ProgressStore, scheduled: Scheduled, rating: Rating) -> Scheduled:
     """The learner's own rating of a right answer, replacing the one the answer earned."""
     if not scheduled.overridable or rating not in OVERRIDES:
         raise ValueError("only a right answer can be re-rated, as Hard, Good or Easy")
@@ -149,18 +141,20 @@ class ReviewStatus:
         return max(0, self.new_per_day - self.new_today)
 
 
-def new_per_day(store: Store) -> int:
+def new_per_day(store: ProgressStore) -> int:
     value = store.get_setting(NEW_PER_DAY_SETTING)
     return int(value) if value and value.isdigit() else DEFAULT_NEW_PER_DAY
 
 
-def set_new_per_day(store: Store, count: int) -> None:
+def set_new_per_day(store: ProgressStore, count: int) -> None:
     if not 0 <= count <= MAX_NEW_PER_DAY:
         raise ValueError(f"new questions a day must be 0 to {MAX_NEW_PER_DAY}")
     store.set_setting(NEW_PER_DAY_SETTING, str(count))
 
 
-def status(store: Store, now: datetime, utc_offset: timedelta | None = None) -> ReviewStatus:
+def status(
+    store: ProgressStore, now: datetime, utc_offset: timedelta | None = None
+) -> ReviewStatus:
     start, end = local_day(now, utc_offset)
     due_now, due_today, cards = store.card_counts(now, end)
     return ReviewStatus(due_now, due_today, cards, store.cards_created_since(start),
@@ -179,7 +173,7 @@ class ReviewQueue:
 
 
 def review_queue(
-    store: Store,
+    store: ProgressStore,
     pool: Sequence[Question],
     now: datetime,
     utc_offset: timedelta | None = None,
@@ -195,16 +189,20 @@ def review_queue(
     return ReviewQueue(due, new, len(found) - len(due))
 
 
-def backfill(store: Store, questions: Callable[[], Iterable[Question]]) -> int:
+def backfill(store: ProgressStore, questions: Callable[[], Iterable[Question]]) -> int:
     """Make cards for questions answered without one (before cards existed, or imported), by
     replaying their answers. `questions` gives where to find them (generated ones are
     rebuilt); it is called only when there is something to do, as loading banks takes time.
-    Returns how many cards were made."""
+    Returns how many cards were made. A store that cannot be written is left as it is."""
+    if store.read_only:
+        return 0
     pending, through = store.answered_without_card()
     if not pending:
         store.mark_backfilled(through)
         return 0
-    from trainer.core.pool import find_questions  # pydantic and the generators: only if needed
+    from trainer.core.pool import (
+        find_questions,  # pydantic and the generators: only if needed
+    )
 
     infos: list[CardInfo] = []
     entries: list[ReviewEntry] = []
@@ -227,7 +225,7 @@ def backfill(store: Store, questions: Callable[[], Iterable[Question]]) -> int:
     return len(infos)
 
 
-# --- memory and readiness ------------------------------------------------------------------
+# --- memory, evidence and readiness ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -236,13 +234,38 @@ class Recall:
 
     A kind is what blueprint draws can tell apart: type, bank and topics, so it is shaped like
     a question for `Draw.matches`. Readiness and mastery need only sums and counts, so
-    thousands of cards come down to a few hundred kinds."""
+    thousands of cards come down to a few hundred kinds. `known` counts only the cards whose
+    last answer was right: a card answered wrong last time is not known, whatever FSRS's
+    curve says of it tomorrow."""
 
     type: str
     bank: str
     topics: tuple[str, ...]
     cards: int
     retrievability: float  # summed over the cards
+    known: float = 0.0  # summed over the cards last answered right
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The learner's graded answers on questions of one kind, weighed (see EVIDENCE_WEIGHTS
+    and HALF_LIFE_DAYS): `weight` is how many answers they count as, `score` how many of
+    those were right (partly right counts its fraction)."""
+
+    type: str
+    bank: str
+    topics: tuple[str, ...]
+    weight: float
+    score: float
+
+
+# How much an answer tells of how the learner would do in an exam: exam and review answers
+# are given cold; a practice answer may follow a lesson just read or the feedback on the
+# question before, so it counts half. Lab steps are answered cold too.
+EVIDENCE_WEIGHTS = {"exam": 1.0, "review": 1.0, "lab": 1.0, "practice": 0.5}
+HALF_LIFE_DAYS = 21  # an answer three weeks old counts half: what was known is forgotten
+EVIDENCE_DAYS = 180  # older answers count for next to nothing and are not read
+ENOUGH_EVIDENCE = 10  # answers (weighed) on an exam's parts before readiness is estimated
 
 
 _DECAY = -SCHEDULER.parameters[20]  # FSRS-6's forgetting curve, as the scheduler defines it
@@ -257,42 +280,59 @@ def retrievability(stability: float | None, elapsed_days: int | None) -> float:
     return (1 + _FACTOR * max(0, elapsed_days) / stability) ** _DECAY
 
 
-def recall(store: Store, now: datetime) -> list[Recall]:
+def recall(store: ProgressStore, now: datetime) -> list[Recall]:
     """Each card's FSRS retrievability a RECALL_HORIZON from now, summed by kind."""
     sums: dict[tuple[str, str, str], list[float]] = {}
-    for question_type, bank, topics, stability, elapsed_days in store.card_recall(
+    for question_type, bank, topics, stability, elapsed_days, right in store.card_recall(
         now + RECALL_HORIZON
     ):
         kind = (question_type, bank, topics)
         chance = retrievability(stability, elapsed_days)
-        found = sums.get(kind)
-        if found is None:
-            sums[kind] = [1, chance]
-        else:
-            found[0] += 1
-            found[1] += chance
+        found = sums.setdefault(kind, [0, 0.0, 0.0])
+        found[0] += 1
+        found[1] += chance
+        if right:
+            found[2] += chance
     return [
-        Recall(kind, bank, tuple(topics.split()), int(count), total)
-        for (kind, bank, topics), (count, total) in sums.items()
+        Recall(kind, bank, tuple(topics.split()), int(count), total, known)
+        for (kind, bank, topics), (count, total, known) in sums.items()
+    ]
+
+
+def evidence(store: ProgressStore, now: datetime) -> list[Evidence]:
+    """The learner's answers of the last EVIDENCE_DAYS, weighed by mode and age, by kind."""
+    since = now - timedelta(days=EVIDENCE_DAYS)
+    today = now.astimezone(UTC).date()
+    sums: dict[tuple[str, str, str], list[float]] = {}
+    for question_type, bank, topics, mode, day, count, score in store.answer_evidence(since):
+        age = max(0, (today - date.fromisoformat(day)).days)
+        weight = EVIDENCE_WEIGHTS.get(mode, 0.5) * 0.5 ** (age / HALF_LIFE_DAYS)
+        found = sums.setdefault((question_type, bank, topics), [0.0, 0.0])
+        found[0] += weight * count
+        found[1] += weight * float(score or 0)
+    return [
+        Evidence(kind, bank, tuple(topics.split()), weight, score)
+        for (kind, bank, topics), (weight, score) in sums.items()
     ]
 
 
 @dataclass(frozen=True)
 class Belief:
-    """What we believe of a chance of success from fractional successes: Beta(1 + s, 1 + f)."""
+    """What we believe of a chance of success after weighed successes and failures:
+    Beta(1 + right, 1 + wrong), uniform before any answer."""
 
     mean: float
     variance: float
-    cards: int
+    weight: float  # how many answers it rests on
 
     @classmethod
-    def of(cls, kinds: Iterable[Recall]) -> Belief:
-        n = total = 0.0
-        for kind in kinds:
-            n += kind.cards
-            total += kind.retrievability
-        mean = (1 + total) / (2 + n)
-        return cls(mean, mean * (1 - mean) / (3 + n), int(n))
+    def of(cls, found: Iterable[Evidence]) -> Belief:
+        weight = right = 0.0
+        for item in found:
+            weight += item.weight
+            right += item.score
+        mean = (1 + right) / (2 + weight)
+        return cls(mean, mean * (1 - mean) / (3 + weight), weight)
 
 
 @dataclass(frozen=True)
@@ -304,17 +344,22 @@ class Readiness:
     pass_mark: float
     pass_chance: float  # 0..1
     study_next: str | None  # a topic tag
-    cards_used: int
+    answers_used: float  # weighed answers on the exam's parts
+
+    @property
+    def enough(self) -> bool:
+        """Enough answers for an estimate worth showing; before, "not enough data yet"."""
+        return self.answers_used >= ENOUGH_EVIDENCE
 
 
-def readiness(blueprint: Blueprint, kinds: Sequence[Recall]) -> Readiness:
-    """The expected exam score and its uncertainty from card retrievability.
+def readiness(blueprint: Blueprint, found: Sequence[Evidence]) -> Readiness:
+    """The expected exam score and its uncertainty from the learner's own graded answers.
 
-    Each draw's chance of a right answer is a Beta belief over the retrievability of the cards
-    that fit it (uniform when there are none); draws weigh by their share of the questions.
-    The variance of the score is the beta-binomial one: the draw of questions plus what we do
-    not know. Study next: the topic with the most points at stake (its share of the exam times
-    the chance of losing them)."""
+    Each part (draw) of the exam gets a Beta belief over the chance of a right answer, from
+    the answers on questions that fit it, weighed by mode and age; parts weigh by their share
+    of the questions. The variance of the score is the beta-binomial one: the draw of
+    questions plus what the answers leave unknown. Study next: the topic with the most points
+    at stake (its share of the exam times the chance of losing them)."""
     total = blueprint.questions
     expected = variance = 0.0
     used: set[int] = set()
@@ -323,11 +368,11 @@ def readiness(blueprint: Blueprint, kinds: Sequence[Recall]) -> Readiness:
         if not count:
             continue
         fitting = [
-            index for index, kind in enumerate(kinds)
-            if blueprint.allows(kind) and draw.matches(kind)  # type: ignore[arg-type]
+            index for index, item in enumerate(found)
+            if blueprint.allows(item) and draw.matches(item)  # type: ignore[arg-type]
         ]
         used.update(fitting)
-        belief = Belief.of(kinds[index] for index in fitting)
+        belief = Belief.of(found[index] for index in fitting)
         weight = count / total
         expected += weight * belief.mean
         variance += weight**2 * (
@@ -336,15 +381,18 @@ def readiness(blueprint: Blueprint, kinds: Sequence[Recall]) -> Readiness:
         for topic in draw.topics:
             topic_share[topic] = topic_share.get(topic, 0.0) + weight / len(draw.topics)
     spread = 1.96 * math.sqrt(variance)
-    pass_mark = blueprint.pass_mark / 100
+    # The score moves in whole questions: passing takes `needed` of them, and the normal
+    # curve stands in for the count with half a question either side (continuity).
+    needed = math.ceil(blueprint.pass_mark / 100 * total - 1e-9)
+    threshold = (needed - 0.5) / total
     if variance > 0:
-        pass_chance = 0.5 * math.erfc((pass_mark - expected) / math.sqrt(2 * variance))
+        pass_chance = 0.5 * math.erfc((threshold - expected) / math.sqrt(2 * variance))
     else:
-        pass_chance = float(expected >= pass_mark)
+        pass_chance = float(expected >= threshold)
     order = list(TOPICS)
 
     def at_stake(topic: str) -> tuple[float, int]:
-        belief = Belief.of(kind for kind in kinds if topic in kind.topics)
+        belief = Belief.of(item for item in found if topic in item.topics)
         rank = order.index(topic) if topic in order else len(order)
         return (topic_share[topic] * (1 - belief.mean), -rank)
 
@@ -356,27 +404,30 @@ def readiness(blueprint: Blueprint, kinds: Sequence[Recall]) -> Readiness:
         blueprint.pass_mark,
         pass_chance,
         max(topic_share, key=at_stake, default=None),
-        sum(kinds[index].cards for index in used),
+        sum(found[index].weight for index in used),
     )
 
 
-READINESS_EXPLAINED = """\
+READINESS_EXPLAINED = f"""\
 **How the readiness estimate is worked out**
 
-- Every question you have answered is a card. FSRS, the spaced-repetition model behind
-  Review, estimates for each card the chance you would still answer it right tomorrow: its
-  *retrievability*. It falls as time passes and rises with each right answer.
-- The exam blueprint draws its questions in parts (by topic, bank or source). For each part,
-  your chance of a right answer is the average retrievability of your cards that fit it,
-  pulled towards 50% when you have few of them: with none at all, anything from 0 to 100%
-  is equally likely.
+- It comes from your own graded answers on the questions this exam can ask: exams and
+  reviews count in full, practice answers half (you may just have read the lesson or the
+  feedback), and an answer counts half as much for every {HALF_LIFE_DAYS} days of its age.
+- The exam draws its questions in parts (by topic, bank or source). For each part, your
+  chance of a right answer is the share you got right, pulled towards 50% when there are
+  few answers: with none at all, anything from 0 to 100% is equally likely.
 - The expected score weights each part by its share of the exam's questions.
 - The range (about 95%) adds two uncertainties: which questions the exam happens to draw,
-  and how little your cards tell about a part. Answer more questions to narrow it.
+  and how little your answers tell about a part. Answer more questions to narrow it.
 - The chance to pass compares that spread with the pass mark.
+- Until you have about {ENOUGH_EVIDENCE} answers on the exam's topics it says *not enough
+  data yet* instead.
 - *Study next* is the topic with the most points at stake: its share of the exam times
   the chance of losing those points.
+- **Memory** in the topic list is different: FSRS's chance that you would recall your cards
+  on the topic tomorrow, counting a card you got wrong last time as not known.
 
-It is an estimate from your own history, not a promise: questions you have never seen
-count only through the cards on the same topics.
+A check in the tests simulates learners of every level: among those told "70% chance to
+pass", about 70% pass. It is an estimate from your history, not a promise.
 """

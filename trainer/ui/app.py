@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +11,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
     from trainer.core.banks import Catalog
@@ -19,12 +19,10 @@ if TYPE_CHECKING:
     from trainer.core.lessons import Lesson
     from trainer.core.questions import Question
 
-from trainer.core.clock import Clock, SystemClock
-from trainer.core.lessons import LessonCatalog, load_lessons
-from trainer.core.paths import content_root as default_content_root
-from trainer.core.paths import data_dir as default_data_dir
-from trainer.core.paths import default_bank_dirs
-from trainer.core.store import Store
+from trainer.core.clock import Clock
+from trainer.core.context import Context
+from trainer.core.lessons import LessonCatalog
+from trainer.core.store import ProgressStore
 from trainer.ui.sections import SECTIONS, section
 
 
@@ -34,22 +32,12 @@ class PacsTrainerApp(App[int]):
     CSS_PATH = "app.tcss"
     BINDINGS = [Binding("f1", "help", "Help", id="help")]
 
-    def __init__(
-        self,
-        *,
-        store: Store,
-        clock: Clock,
-        seed: int | None,
-        content_root: Path,
-        bank_dirs: Iterable[Path] = (),
-    ) -> None:
+    def __init__(self, setup: Context, store: ProgressStore) -> None:
         super().__init__()
-        self.content_root = content_root
+        self.setup = setup
         self.store = store
-        self.clock = clock
-        self.seed = seed
-        self.bank_dirs = list(bank_dirs)
-        self._pools: dict[int, list[Question]] = {}
+        self.clock: Clock = setup.clock
+        self.seed = setup.seed
 
     def on_mount(self) -> None:
         saved = self.store.get_setting("theme")
@@ -60,22 +48,26 @@ class PacsTrainerApp(App[int]):
 
         self.push_screen(HomeScreen())
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker ends up: the learner is told, the app goes on."""
+        if event.state is not WorkerState.ERROR:
+            return
+        what = event.worker.description or "working in the background"
+        error = event.worker.error
+        self.notify(f"Something went wrong while {what}: {error}", title="Not done",
+                    severity="error", markup=False, timeout=10)
+
     def _remember_theme(self, theme: Theme) -> None:
         self.store.set_setting("theme", theme.name)
 
-    @cached_property
+    @property
     def lessons(self) -> LessonCatalog:
-        return load_lessons(self.content_root / "lessons")
+        return self.setup.lessons
 
-    @cached_property
+    @property
     def banks(self) -> Catalog:
-        """Every question bank; bad ones are skipped and listed in `errors`.
-
-        Imported here, not at the top: pydantic and the models cost ~150 ms of start-up.
-        """
-        from trainer.core.banks import load_banks
-
-        return load_banks(self.bank_dirs)
+        """Every question bank; bad ones are skipped and listed in `errors`."""
+        return self.setup.banks
 
     def open_section(self, section_id: str) -> None:
         """Open a home-screen section by id (the home list and the command palette use it)."""
@@ -106,7 +98,7 @@ class PacsTrainerApp(App[int]):
         from trainer.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(str(self.store.path)))
+            self.push_screen(HelpScreen(self.store.location))
 
     def continue_reading(self) -> None:
         """Reopen the lesson page read last, or the first lesson for a new learner."""
@@ -145,12 +137,9 @@ class PacsTrainerApp(App[int]):
         else:
             self.push_screen(screen)
 
-    @cached_property
+    @property
     def blueprints(self) -> BlueprintCatalog:
-        from trainer.core.blueprints import load_blueprints
-
-        folders = [self.content_root / "question_bank" / "exams", self.store.path.parent / "exams"]
-        return load_blueprints(*(folder for folder in folders if folder.is_dir()))
+        return self.setup.blueprints
 
     def open_exams(self) -> None:
         """Resume an unfinished exam if there is one, else offer the blueprints."""
@@ -163,7 +152,7 @@ class PacsTrainerApp(App[int]):
 
     def quiz_seed(self) -> int:
         """--seed when given (reproducible forms), else a fresh one for each quiz."""
-        return self.seed if self.seed is not None else random.randrange(1, 1_000_000)
+        return self.setup.quiz_seed()
 
     def start_exam(self, blueprint: Blueprint) -> None:
         from trainer.core.exam import ExamSession, ShortDraw
@@ -215,11 +204,7 @@ class PacsTrainerApp(App[int]):
 
     def question_pool(self, seed: int) -> list[Question]:
         """Bank and generated questions for a seed (the generated part depends on it)."""
-        from trainer.core.pool import question_pool
-
-        if seed not in self._pools:
-            self._pools[seed] = question_pool(self.banks, seed=seed)
-        return self._pools[seed]
+        return self.setup.question_pool(seed)
 
     def start_practice(
         self,
@@ -260,12 +245,15 @@ class PacsTrainerApp(App[int]):
         *,
         rng: random.Random | None = None,
         replace: bool = False,
+        mode: str = "practice",
     ) -> None:
+        """A practice round (or, with mode "review", a spaced-review round) on these questions."""
         from trainer.core.practice import PracticeSession
         from trainer.ui.screens.practice import PracticeScreen
 
         session = PracticeSession(
-            questions, rng=rng or random.Random(self.seed), clock=self.clock, store=self.store
+            questions, rng=rng or random.Random(self.seed), clock=self.clock, store=self.store,
+            mode=mode,
         )
         screen = PracticeScreen(session, title)
         if replace:
@@ -293,12 +281,7 @@ def make_app(
     content_root: Path | None = None,
 ) -> PacsTrainerApp:
     """Build the app exactly as the CLI does; raises StoreError if the progress file is bad."""
-    clock = clock or SystemClock()
-    store = Store.in_dir(default_data_dir(data_dir), clock)
-    return PacsTrainerApp(
-        store=store,
-        clock=clock,
-        seed=seed,
-        content_root=content_root or default_content_root(),
-        bank_dirs=default_bank_dirs(data_dir, bank_dirs),
+    setup = Context.from_options(
+        data_dir=data_dir, seed=seed, bank_dirs=bank_dirs, clock=clock, content_root=content_root
     )
+    return PacsTrainerApp(setup, setup.open_store())

@@ -66,6 +66,12 @@ SECTIONS: tuple[Section, ...] = (
         "app.open_study_list",
     ),
     Section("progress", "Progress", "Mastery by topic, exam history, streak", "app.open_progress"),
+    Section(
+        "item-analysis",
+        "Item analysis",
+        "For instructors: which questions work",
+        "trainer.ui.screens.items:ItemAnalysisScreen",
+    ),
 )
 
 

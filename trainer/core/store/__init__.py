@@ -1,7 +1,9 @@
-"""The learner's progress in SQLite: lessons, answers, exam attempts, review cards, settings.
+"""A learner's progress: lessons, answers, exam attempts, review cards, settings.
 
-`Store` is one connection to the progress file; each module here keeps one kind of record
-(`base` opens the file and migrates it; `schema` holds the migrations).
+`ProgressStore` (interface.py) is what the rest of the app may ask of a store; `Store` is the
+implementation, one connection bound to one learner. Each module keeps one kind of record in
+the SQL every backend speaks (`base` opens and migrates; `schema` holds the migrations); what
+only one engine says lives in its backend module (`sqlite.py`, the embedded default).
 """
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ from __future__ import annotations
 from trainer.core.store.answers import AnswerStore
 from trainer.core.store.exams import ExamStore
 from trainer.core.store.figures import FigureStore
+from trainer.core.store.interface import ProgressStore
 from trainer.core.store.lessons import LessonStore
 from trainer.core.store.records import (
     Answer,
+    AttemptClosed,
     CardInfo,
     CardState,
     ExamAttempt,
@@ -19,30 +23,39 @@ from trainer.core.store.records import (
     ExamScore,
     GradedAnswer,
     LessonProgress,
+    NotYours,
     Rebuild,
     ReviewEntry,
+    StoreDamaged,
     StoredCard,
     StoreError,
+    StoreFull,
+    StoreLocked,
+    StoreReadOnly,
+    StoreUnavailable,
 )
 from trainer.core.store.schema import (
-    APPLICATION_ID,
+    DEFAULT_LEARNER,
     MIGRATIONS,
     SCHEMA_VERSION,
     STORE_FILE,
 )
+from trainer.core.store.sqlite import APPLICATION_ID
 from trainer.core.store.transfer import RecordStore
 
 
 class Store(LessonStore, AnswerStore, ExamStore, FigureStore, RecordStore):
-    """The whole progress store: every kind of record, on one connection."""
+    """The whole progress store: every kind of record, on one connection, for one learner."""
 
 
 __all__ = [
     "APPLICATION_ID",
+    "DEFAULT_LEARNER",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "STORE_FILE",
     "Answer",
+    "AttemptClosed",
     "CardInfo",
     "CardState",
     "ExamAttempt",
@@ -50,9 +63,16 @@ __all__ = [
     "ExamScore",
     "GradedAnswer",
     "LessonProgress",
+    "NotYours",
+    "ProgressStore",
     "Rebuild",
     "ReviewEntry",
     "Store",
+    "StoreDamaged",
     "StoreError",
+    "StoreFull",
+    "StoreLocked",
+    "StoreReadOnly",
+    "StoreUnavailable",
     "StoredCard",
 ]

@@ -24,13 +24,16 @@ class AnswerStore(StoreBase):
         mode: str,
         session_id: str | None = None,
     ) -> datetime:
-        """Store one answer and commit it before returning; returns when it was given."""
+        """Store one answer and commit it before returning; returns when it was given.
+        Raises StoreError (disk full, read-only, locked) when it could not be saved: then it
+        was not."""
         answered_at = self.clock.now()
-        with self._write() as db:
+        with self._write("save your answer") as db:
             db.execute(
-                "INSERT INTO answers(question_id, given, correct, score, seconds, mode, "
-                "session_id, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO answers(learner_id, question_id, given, correct, score, seconds, "
+                "mode, session_id, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
+                    self.learner_id,
                     question_id,
                     json.dumps(given),
                     int(correct),
@@ -46,26 +49,30 @@ class AnswerStore(StoreBase):
     def answers(self, question_id: str | None = None) -> list[Answer]:
         sql = (
             "SELECT question_id, given, correct, score, seconds, mode, session_id, answered_at "
-            "FROM answers"
+            "FROM answers WHERE learner_id = ?"
         )
-        params: tuple[Any, ...] = ()
+        params: tuple[Any, ...] = (self.learner_id,)
         if question_id is not None:
-            sql += " WHERE question_id = ?"
-            params = (question_id,)
+            sql += " AND question_id = ?"
+            params += (question_id,)
         return [
             Answer(r[0], json.loads(r[1]), bool(r[2]), r[3], r[4], r[5], r[6],
                    datetime.fromisoformat(r[7]))
-            for r in self._db.execute(sql + " ORDER BY id", params)
+            for r in self._read(sql + " ORDER BY id", params)
         ]
 
     def answer_count(self) -> int:
-        return self._db.execute("SELECT answers FROM answer_totals").fetchone()[0]
+        row = self._read_one(
+            "SELECT answers FROM answer_totals WHERE learner_id = ?", (self.learner_id,)
+        )
+        return int(row[0]) if row else 0
 
     def mistakes(self) -> list[str]:
         """Question ids whose latest answer was wrong, the most recent first."""
-        rows = self._db.execute(
+        rows = self._read(
             "SELECT question_id FROM answers WHERE id IN "
-            "(SELECT max(id) FROM answers GROUP BY question_id) AND correct = 0 "
-            "ORDER BY id DESC"
+            "(SELECT max(id) FROM answers WHERE learner_id = ? GROUP BY question_id) "
+            "AND correct = 0 ORDER BY id DESC",
+            (self.learner_id,),
         )
         return [row[0] for row in rows]

@@ -1,148 +1,178 @@
-"""The progress store's connection: opening, migrations, transactions, settings.
+"""The store's footing: a database connection, the migrations, the learner, the settings.
 
-Every write commits at once (a candidate must never lose an answer), the database runs in WAL
-mode with a busy timeout so two running copies of the app can share it, and the schema moves
-forward through numbered migrations. A file that is not ours, is damaged, or was written by a
-newer version is never touched: opening it raises StoreError with a way forward.
+Every write commits at once (a candidate must never lose an answer). A store is bound to one
+learner when it opens: every query below it reads and writes that learner's rows only, so a
+learner can reach no one else's record through any method (an id of another learner's exam is
+as good as no id at all). The engine-specific parts live in the backend (`sqlite.py`): this
+module and the record modules speak the SQL both engines share.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Self
+from typing import Any, Protocol, Self
 
 from trainer.core.clock import Clock, SystemClock
-from trainer.core.store.records import StoreError
+from trainer.core.store.records import StoreDamaged, StoreReadOnly
 from trainer.core.store.schema import (
-    APPLICATION_ID,
+    DEFAULT_LEARNER,
     MIGRATIONS,
     SCHEMA_VERSION,
-    SQLITE_HEADER,
     STORE_FILE,
     statements,
 )
+from trainer.core.store.sqlite import SqliteDatabase, way_forward
 
 
-def _way_forward(path: Path) -> str:
-    return (
-        f"It was left untouched. Move it aside to start afresh, or run with "
-        f"--data-dir DIR (or PACS_TRAINER_HOME) to keep progress elsewhere. File: {path}"
-    )
+class Database(Protocol):
+    """What a backend offers the store: statements with `?` parameters, short write
+    transactions that raise the store's errors, and the schema's bookkeeping."""
+
+    dialect: str
+    location: str  # for messages: a file path, or a server without its password
+    read_only: bool
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any: ...
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any: ...
+    def transaction(self, doing: str = ...) -> AbstractContextManager[Any]: ...
+    def read_errors(self, doing: str) -> AbstractContextManager[None]: ...
+    def schema_version(self) -> int: ...
+    def set_schema_version(self, version: int) -> None: ...
+    def check_ownership(self) -> None: ...
+    def after_migration(self) -> None: ...
+    def whole_days(self, later: str, earlier: str) -> str: ...
+    def reopen(self) -> Database: ...
+    def close(self) -> None: ...
 
 
 class StoreBase:
-    """Opening the file (refusing one that is not ours), migrating it, and one short
-    transaction per write; the settings table."""
+    """Opening (refusing what is not ours), migrating, the learner, one transaction per write,
+    and the learner's settings."""
 
-    def __init__(self, path: Path, clock: Clock | None = None) -> None:
-        """Open (or create) the store at path; raises StoreError instead of touching a bad file."""
-        self.path = path
+    def __init__(
+        self,
+        target: Path | Database,
+        clock: Clock | None = None,
+        *,
+        learner: str = DEFAULT_LEARNER,
+    ) -> None:
+        """Open (or create) the store: a progress file's path, or an open backend database.
+        Raises StoreError (a subclass saying which fault) instead of touching a bad file."""
         self.clock = clock or SystemClock()
-        self._check_header()
+        self._db: Database = SqliteDatabase(target) if isinstance(target, Path) else target
+        self.path = Path(self._db.location) if self._db.dialect == "sqlite" else None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=10, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the progress store: {exc}. {_way_forward(path)}") from exc
-        try:
-            self._db.execute("PRAGMA busy_timeout = 10000")
             self._migrate()
-            self._db.execute("PRAGMA journal_mode = WAL")
-            # In WAL mode NORMAL still survives a killed process; only power loss can cost the
-            # last commit, and it saves an fsync per answer and per page turn.
-            self._db.execute("PRAGMA synchronous = NORMAL")
-        except StoreError:
+            self._db.after_migration()
+            self.learner = learner
+            self.learner_id = self._learner_id(learner)
+        except BaseException:
             self._db.close()
             raise
-        except sqlite3.DatabaseError as exc:
-            self._db.close()
-            raise StoreError(
-                f"the progress store is damaged ({exc}). {_way_forward(path)}"
-            ) from exc
 
     @classmethod
     def in_dir(cls, folder: Path, clock: Clock | None = None) -> Self:
         return cls(folder / STORE_FILE, clock)
 
+    @property
+    def location(self) -> str:
+        return self._db.location
+
+    @property
+    def read_only(self) -> bool:
+        return self._db.read_only
+
     def reopen(self) -> Self:
-        """Another connection to the same file, for another thread (sqlite3 ties a connection
-        to the thread that made it; WAL lets it read while this one writes)."""
-        return type(self)(self.path, self.clock)
+        """Another connection to the same store, for another thread (a connection belongs
+        to the thread that made it; WAL or the server lets it read while this one writes)."""
+        return type(self)(self._db.reopen(), self.clock, learner=self.learner)
 
     def close(self) -> None:
         self._db.close()
 
-    def _check_header(self) -> None:
-        """Refuse a non-empty file that is not SQLite before sqlite3 gets a chance to write."""
-        if not self.path.exists():
-            return
-        if self.path.is_dir():
-            raise StoreError(f"{self.path} is a folder, not a progress file. {_way_forward(self.path)}")
-        with self.path.open("rb") as fh:
-            head = fh.read(len(SQLITE_HEADER))
-        if head and head != SQLITE_HEADER:
-            raise StoreError(
-                f"{self.path.name} is not a pacs-trainer progress database "
-                f"(not an SQLite file). {_way_forward(self.path)}"
-            )
-
     def _migrate(self) -> None:
         db = self._db
-        db.execute("BEGIN IMMEDIATE")  # one copy migrates, a second waits, then finds it done
-        try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            app_id = db.execute("PRAGMA application_id").fetchone()[0]
-            tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if app_id != APPLICATION_ID and (tables or version):
-                raise StoreError(
-                    f"{self.path.name} is an SQLite database of another program, not a "
-                    f"pacs-trainer progress store. {_way_forward(self.path)}"
-                )
+        with db.read_errors("open the progress store"):
+            version = db.schema_version()
+        if version == SCHEMA_VERSION and db.read_only:
+            with db.read_errors("open the progress store"):
+                db.check_ownership()
+            return
+        if version > SCHEMA_VERSION:
+            raise StoreDamaged(
+                f"{Path(db.location).name} was written by a newer pacs-trainer (schema "
+                f"{version}, this version knows up to {SCHEMA_VERSION}). Upgrade pacs-trainer. "
+                f"{way_forward(Path(db.location))}"
+            )
+        if db.read_only:
+            raise StoreReadOnly(
+                f"the progress store {db.location} needs upgrading (schema {version} to "
+                f"{SCHEMA_VERSION}) but cannot be written. Make it writable, or run with "
+                "--data-dir DIR to keep progress elsewhere."
+            )
+        # One copy migrates; a second waits for the lock, then finds it done.
+        with db.transaction("open the progress store"):
+            db.check_ownership()
+            version = db.schema_version()
             if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path.name} was written by a newer pacs-trainer (schema {version}, "
-                    f"this version knows up to {SCHEMA_VERSION}). Upgrade pacs-trainer. "
-                    f"{_way_forward(self.path)}"
+                raise StoreDamaged(
+                    f"{Path(db.location).name} was written by a newer pacs-trainer. "
+                    f"{way_forward(Path(db.location))}"
                 )
             for step in range(version, SCHEMA_VERSION):
-                for statement in statements(MIGRATIONS[step]):
+                for statement in statements(MIGRATIONS[step].sql(db.dialect)):
                     db.execute(statement)
-            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+            if version != SCHEMA_VERSION:
+                db.set_schema_version(SCHEMA_VERSION)
+
+    def _learner_id(self, name: str) -> int:
+        row = self._db.execute("SELECT id FROM learners WHERE name = ?", (name,)).fetchone()
+        if row:
+            return int(row[0])
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO learners(name, role, created_at) VALUES (?, 'learner', ?) "
+                "ON CONFLICT(name) DO NOTHING",
+                (name, self._now()),
+            )
+        return int(
+            self._db.execute("SELECT id FROM learners WHERE name = ?", (name,)).fetchone()[0]
+        )
 
     @property
     def schema_version(self) -> int:
-        return self._db.execute("PRAGMA user_version").fetchone()[0]
+        return self._db.schema_version()
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, doing: str = "save your progress") -> Iterator[Database]:
         """One short transaction, committed before returning: nothing is held in memory."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._db.transaction(doing):
             yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """All rows of a query, its faults mapped like a write's (a locked or damaged file)."""
+        with self._db.read_errors("read your progress"):
+            return list(self._db.execute(sql, params))
+
+    def _read_one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        with self._db.read_errors("read your progress"):
+            return self._db.execute(sql, params).fetchone()
 
     def _now(self) -> str:
         return self.clock.now().isoformat()
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
-        row = self._db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        row = self._read_one(
+            "SELECT value FROM settings WHERE learner_id = ? AND key = ?", (self.learner_id, key)
+        )
         return row[0] if row else default
 
     def set_setting(self, key: str, value: str) -> None:
-        with self._write() as db:
+        with self._write("save a setting") as db:
             db.execute(
-                "INSERT INTO settings(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
+                "INSERT INTO settings(learner_id, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT(learner_id, key) DO UPDATE SET value = excluded.value",
+                (self.learner_id, key, value),
             )

@@ -13,43 +13,51 @@ class FigureStore(StoreBase):
 
     def topic_answer_stats(self, since: datetime) -> dict[str, tuple[int, int]]:
         """(answers, right) by topic over the answers given since then."""
-        rows = self._db.execute(
+        rows = self._read(
             "SELECT t.topic, count(*), sum(a.correct) FROM answers a "
-            "JOIN card_topics t ON t.question_id = a.question_id "
-            "WHERE a.answered_at >= ? GROUP BY t.topic",
-            (since.isoformat(),),
+            "JOIN card_topics t ON t.learner_id = a.learner_id AND t.question_id = a.question_id "
+            "WHERE a.learner_id = ? AND a.answered_at >= ? GROUP BY t.topic",
+            (self.learner_id, since.isoformat()),
         )
-        return {topic: (count, right) for topic, count, right in rows}
+        return {topic: (int(count), int(right)) for topic, count, right in rows}
 
     def study_seconds(self, recent: datetime) -> tuple[float, float]:
         """Time spent, in all and since `recent`: answering practice and review questions plus
-        time used in exams. The total is kept as answers come; only recent ones are summed."""
+        time used in exams. The answering total is kept as answers come; only recent ones are
+        summed."""
         since = recent.isoformat()
-        answering = self._db.execute("SELECT seconds FROM answer_totals").fetchone()[0]
-        answering_recently = self._db.execute(
-            "SELECT coalesce(sum(seconds), 0) FROM answers WHERE answered_at >= ?", (since,)
-        ).fetchone()[0]
-        exams, exams_recently = self._db.execute(
-            "SELECT coalesce(sum(spent), 0), "
-            "coalesce(sum(spent) FILTER (WHERE submitted_at >= ?), 0) FROM (SELECT julianday(min(submitted_at, deadline)) - julianday(started_at) AS spent, "
-            "submitted_at FROM exam_attempts WHERE score IS NOT NULL)", (since,)
-        ).fetchone()
-        # julianday: days as floats
-        return (answering + round(max(0.0, exams) * 86400, 3),
-                answering_recently + round(max(0.0, exams_recently) * 86400, 3))
+        row = self._read_one(
+            "SELECT seconds FROM answer_totals WHERE learner_id = ?", (self.learner_id,)
+        )
+        answering = float(row[0]) if row else 0.0
+        answering_recently = self._read_one(
+            "SELECT coalesce(sum(seconds), 0) FROM answers WHERE learner_id = ? AND "
+            "answered_at >= ?",
+            (self.learner_id, since),
+        )[0]
+        exams, exams_recently = self._read_one(
+            "SELECT coalesce(sum(seconds_used), 0), "
+            "coalesce(sum(seconds_used) FILTER (WHERE submitted_at >= ?), 0) "
+            "FROM exam_attempts WHERE learner_id = ? AND score IS NOT NULL",
+            (since, self.learner_id),
+        )
+        return answering + float(exams), float(answering_recently) + float(exams_recently)
 
     def answered_between(self, start: datetime, end: datetime) -> bool:
-        return self._db.execute(
-            "SELECT EXISTS (SELECT 1 FROM answers WHERE answered_at >= ? AND answered_at < ?)",
-            (start.isoformat(), end.isoformat()),
-        ).fetchone()[0] == 1
+        row = self._read_one(
+            "SELECT 1 FROM answers WHERE learner_id = ? AND answered_at >= ? AND "
+            "answered_at < ? LIMIT 1",
+            (self.learner_id, start.isoformat(), end.isoformat()),
+        )
+        return row is not None
 
     def exam_scores(self) -> list[ExamScore]:
         """Every graded exam, oldest first."""
-        rows = self._db.execute(
-            "SELECT submitted_at, blueprint, coalesce(json_extract(form, '$.blueprint.title'), "
-            "blueprint), score, passed FROM exam_attempts WHERE score IS NOT NULL "
-            "ORDER BY submitted_at, id"
+        rows = self._read(
+            "SELECT submitted_at, blueprint, coalesce(title, blueprint), score, passed "
+            "FROM exam_attempts WHERE learner_id = ? AND score IS NOT NULL "
+            "ORDER BY submitted_at, id",
+            (self.learner_id,),
         )
         return [
             ExamScore(datetime.fromisoformat(r[0]), r[1], str(r[2]), r[3], bool(r[4])) for r in rows

@@ -12,30 +12,31 @@ class LessonStore(StoreBase):
     """Where the learner is in each lesson."""
 
     def set_lesson_page(self, lesson_id: str, page: int) -> None:
-        with self._write() as db:
+        with self._write("save your place in the lesson") as db:
             db.execute(
-                "INSERT INTO lesson_progress(lesson_id, last_page, furthest_page, updated_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT(lesson_id) DO UPDATE SET "
-                "last_page = excluded.last_page, "
-                "furthest_page = max(furthest_page, excluded.last_page), "
-                "updated_at = excluded.updated_at",
-                (lesson_id, page, page, self._now()),
+                "INSERT INTO lesson_progress(learner_id, lesson_id, last_page, furthest_page, "
+                "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(learner_id, lesson_id) DO UPDATE "
+                "SET last_page = excluded.last_page, furthest_page = CASE WHEN "
+                "excluded.last_page > lesson_progress.furthest_page THEN excluded.last_page "
+                "ELSE lesson_progress.furthest_page END, updated_at = excluded.updated_at",
+                (self.learner_id, lesson_id, page, page, self._now()),
             )
 
     def mark_lesson_complete(self, lesson_id: str, complete: bool = True) -> None:
         now = self._now()
-        with self._write() as db:
+        with self._write("mark the lesson complete") as db:
             db.execute(
-                "INSERT INTO lesson_progress(lesson_id, last_page, completed_at, updated_at) "
-                "VALUES (?, 0, ?, ?) ON CONFLICT(lesson_id) DO UPDATE SET "
-                "completed_at = excluded.completed_at, updated_at = excluded.updated_at",
-                (lesson_id, now if complete else None, now),
+                "INSERT INTO lesson_progress(learner_id, lesson_id, last_page, completed_at, "
+                "updated_at) VALUES (?, ?, 0, ?, ?) ON CONFLICT(learner_id, lesson_id) DO UPDATE "
+                "SET completed_at = excluded.completed_at, updated_at = excluded.updated_at",
+                (self.learner_id, lesson_id, now if complete else None, now),
             )
 
     def lesson_progress(self) -> dict[str, LessonProgress]:
-        rows = self._db.execute(
+        rows = self._read(
             "SELECT lesson_id, last_page, furthest_page, completed_at, updated_at "
-            "FROM lesson_progress"
+            "FROM lesson_progress WHERE learner_id = ?",
+            (self.learner_id,),
         )
         return {
             r[0]: LessonProgress(r[0], r[1], r[2], r[3] is not None, datetime.fromisoformat(r[4]))

@@ -9,7 +9,40 @@ from typing import Any
 
 
 class StoreError(Exception):
-    """The progress file cannot be used; the message says why and what to do."""
+    """The progress store cannot be used; the message says why and what to do.
+
+    Each kind of fault has its own subclass, so callers (and learners) can tell a store that
+    another copy holds for a moment from one that is read-only, full or really damaged; only
+    a damaged one is worth moving aside."""
+
+
+class StoreLocked(StoreError):
+    """Another copy of the app held the store for longer than the busy timeout."""
+
+
+class StoreReadOnly(StoreError):
+    """The file, its folder or the file system cannot be written; reading still works."""
+
+
+class StoreFull(StoreError):
+    """The disk (or quota) is full: the last write did not happen, earlier ones are safe."""
+
+
+class StoreDamaged(StoreError):
+    """The file is not ours, is damaged, or was written by a newer version: left untouched."""
+
+
+class StoreUnavailable(StoreError):
+    """A database server cannot be reached (a classroom store); writes wait and retry."""
+
+
+class AttemptClosed(Exception):
+    """An answer, flag or submit for an exam that is graded or closed already (perhaps by
+    another window): refused, and nothing written."""
+
+
+class NotYours(LookupError):
+    """A record of another learner, or none at all: a learner reaches only their own."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +68,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class ExamAttempt:
-    """One exam attempt: `form` is the JSON the exam module wrote; score is a percentage."""
+    """One exam attempt: `form` is the JSON the exam module wrote; score is a percentage;
+    `title` is the blueprint's title when it started."""
 
     id: int
     blueprint: str
@@ -47,6 +81,7 @@ class ExamAttempt:
     score: float | None
     passed: bool | None
     position: int
+    title: str
 
     @property
     def status(self) -> str:
@@ -83,7 +118,8 @@ class CardInfo:
 
 @dataclass(frozen=True)
 class CardState:
-    """A card's FSRS fields, as `fsrs.Card.to_dict()` names them; the store keeps, not reads, them."""
+    """A card's FSRS fields, as `fsrs.Card.to_dict()` names them; the store keeps, not reads,
+    them."""
 
     state: int
     step: int | None
@@ -121,3 +157,10 @@ class ExamScore:
 
 # A card's state from its reviews as (rating, reviewed_at), oldest first: the FSRS replay.
 Rebuild = Callable[[Sequence[tuple[int, datetime]]], CardState]
+
+
+# A card's recall, as plain data: type, bank, topics, stability, days since its last review,
+# whether that review was right.
+RecallRow = tuple[str, str, str, float | None, int | None, bool | None]
+# Answers counted by kind and day: type, bank, topics, mode, day, how many, summed score.
+EvidenceRow = tuple[str, str, str, str, str, int, float]

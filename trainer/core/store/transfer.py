@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime
 from typing import Any
 
+from trainer.core.store.base import Database
 from trainer.core.store.cards import BACKFILL_MARK, CardStore
-from trainer.core.store.exams import ATTEMPT_COLUMNS
+from trainer.core.store.exams import form_title
 from trainer.core.store.records import CardInfo, Rebuild, ReviewEntry
 
 
@@ -16,24 +16,35 @@ class RecordStore(CardStore):
     """Export and import of the whole record."""
 
     def _dicts(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-        cursor = self._db.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row)) for row in cursor]
+        with self._db.read_errors("read your progress"):
+            cursor = self._db.execute(sql, params)
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row)) for row in cursor]
 
     def export_data(self) -> dict[str, Any]:
         """Everything the learner did, as plain data keyed by natural keys, not row ids
         (exam ids only tie an exam to its answers' session). Times as stored: ISO 8601 UTC."""
-        settings = dict(
-            self._db.execute("SELECT key, value FROM settings WHERE key != ?", (BACKFILL_MARK,))
-        )
+        me = (self.learner_id,)
+        settings = {
+            row[0]: row[1]
+            for row in self._read(
+                "SELECT key, value FROM settings WHERE learner_id = ? AND key != ?",
+                (self.learner_id, BACKFILL_MARK),
+            )
+        }
         answers = self._dicts(
             "SELECT question_id, given, correct, score, seconds, mode, session_id, answered_at "
-            "FROM answers ORDER BY id"
+            "FROM answers WHERE learner_id = ? ORDER BY id",
+            me,
         )
         for answer in answers:
             answer["given"] = json.loads(answer["given"])
             answer["correct"] = bool(answer["correct"])
-        exams = self._dicts(f"SELECT {ATTEMPT_COLUMNS} FROM exam_attempts ORDER BY id")
+        exams = self._dicts(
+            "SELECT id, blueprint, seed, form, started_at, deadline, submitted_at, score, "
+            "passed, position FROM exam_attempts WHERE learner_id = ? ORDER BY id",
+            me,
+        )
         for exam in exams:
             exam["form"] = json.loads(exam["form"])
             exam["passed"] = None if exam["passed"] is None else bool(exam["passed"])
@@ -47,7 +58,7 @@ class RecordStore(CardStore):
                 item["response"] = None if response is None else json.loads(response)
                 item["flagged"] = bool(item["flagged"])
             exam["warnings"] = [
-                row[0] for row in self._db.execute(
+                row[0] for row in self._read(
                     "SELECT minutes FROM exam_warnings WHERE attempt_id = ? ORDER BY minutes DESC",
                     (exam["id"],),
                 )
@@ -59,11 +70,13 @@ class RecordStore(CardStore):
         ]
         reviews = self._dicts(
             "SELECT c.question_id, l.rating, l.reviewed_at, l.duration_ms FROM review_logs l "
-            "JOIN cards c ON c.id = l.card_id ORDER BY l.id"
+            "JOIN cards c ON c.id = l.card_id WHERE c.learner_id = ? ORDER BY l.id",
+            me,
         )
         lessons = self._dicts(
             "SELECT lesson_id, last_page, furthest_page, completed_at, updated_at "
-            "FROM lesson_progress ORDER BY lesson_id"
+            "FROM lesson_progress WHERE learner_id = ? ORDER BY lesson_id",
+            me,
         )
         return {"settings": settings, "lessons": lessons, "answers": answers, "exams": exams,
                 "cards": cards, "reviews": reviews}
@@ -73,11 +86,13 @@ class RecordStore(CardStore):
         transaction. Rows already here (by natural key) are skipped, so a second import adds
         nothing; local settings win. Returns how many rows of each kind were new."""
         added = dict.fromkeys(("settings", "lessons", "answers", "exams", "reviews"), 0)
-        with self._write() as db:
+        with self._write("import the record") as db:
             for key, value in data["settings"].items():
                 if key != BACKFILL_MARK:
                     added["settings"] += db.execute(
-                        "INSERT OR IGNORE INTO settings(key, value) VALUES (?, ?)", (key, value)
+                        "INSERT INTO settings(learner_id, key, value) VALUES (?, ?, ?) "
+                        "ON CONFLICT DO NOTHING",
+                        (self.learner_id, key, value),
                     ).rowcount
             for lesson in data["lessons"]:
                 added["lessons"] += self._merge_lesson(db, lesson)
@@ -100,46 +115,58 @@ class RecordStore(CardStore):
             added["reviews"] = self._add_reviews(db, infos, entries, rebuild)
         return added
 
-    def _merge_lesson(self, db: sqlite3.Connection, lesson: dict[str, Any]) -> int:
+    def _merge_lesson(self, db: Database, lesson: dict[str, Any]) -> int:
         """Furthest page and completion are kept from either side, the place from the later."""
-        before = db.execute(
-            "SELECT last_page, furthest_page, completed_at, updated_at FROM lesson_progress "
-            "WHERE lesson_id = ?", (lesson["lesson_id"],)
-        ).fetchone()
-        db.execute(
-            "INSERT INTO lesson_progress(lesson_id, last_page, furthest_page, completed_at, "
-            "updated_at) VALUES (:lesson_id, :last_page, :furthest_page, :completed_at, "
-            ":updated_at) ON CONFLICT(lesson_id) DO UPDATE SET "
-            "furthest_page = max(furthest_page, excluded.furthest_page), "
-            "completed_at = coalesce(min(completed_at, excluded.completed_at), completed_at, "
-            "excluded.completed_at), "
-            "last_page = CASE WHEN excluded.updated_at > updated_at THEN excluded.last_page "
-            "ELSE last_page END, "
-            "updated_at = max(updated_at, excluded.updated_at)",
-            lesson,
+        key = (self.learner_id, lesson["lesson_id"])
+        columns = "last_page, furthest_page, completed_at, updated_at"
+        where = "WHERE learner_id = ? AND lesson_id = ?"
+        before = db.execute(f"SELECT {columns} FROM lesson_progress {where}", key).fetchone()
+        if before is None:
+            db.execute(
+                "INSERT INTO lesson_progress(learner_id, lesson_id, last_page, furthest_page, "
+                "completed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (*key, lesson["last_page"], lesson["furthest_page"], lesson["completed_at"],
+                 lesson["updated_at"]),
+            )
+            return 1
+        last_page, furthest, completed, updated = before
+        theirs_later = lesson["updated_at"] > updated
+        done = [when for when in (completed, lesson["completed_at"]) if when is not None]
+        after = (
+            lesson["last_page"] if theirs_later else last_page,
+            max(furthest, lesson["furthest_page"]),
+            min(done) if done else None,
+            max(updated, lesson["updated_at"]),
         )
-        after = db.execute(
-            "SELECT last_page, furthest_page, completed_at, updated_at FROM lesson_progress "
-            "WHERE lesson_id = ?", (lesson["lesson_id"],)
-        ).fetchone()
-        return int(before != after)
+        if tuple(before) == after:
+            return 0
+        db.execute(
+            "UPDATE lesson_progress SET last_page = ?, furthest_page = ?, completed_at = ?, "
+            f"updated_at = ? {where}",
+            (*after, *key),
+        )
+        return 1
 
-    def _merge_exam(self, db: sqlite3.Connection, exam: dict[str, Any]) -> tuple[int, int]:
+    def _merge_exam(self, db: Database, exam: dict[str, Any]) -> tuple[int, int]:
         """(local id, 1 if added): an attempt is the same one by blueprint, seed and start."""
         key = (exam["blueprint"], exam["seed"], exam["started_at"])
         row = db.execute(
-            "SELECT id FROM exam_attempts WHERE blueprint = ? AND seed = ? AND started_at = ?", key
+            "SELECT id FROM exam_attempts WHERE learner_id = ? AND blueprint = ? AND seed = ? "
+            "AND started_at = ?",
+            (self.learner_id, *key),
         ).fetchone()
         if row:
-            return row[0], 0
-        cursor = db.execute(
-            "INSERT INTO exam_attempts(blueprint, seed, form, started_at, deadline, submitted_at, "
-            "score, passed, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*key[:2], json.dumps(exam["form"]), exam["started_at"], exam["deadline"],
-             exam["submitted_at"], exam["score"],
-             None if exam["passed"] is None else int(exam["passed"]), exam["position"]),
-        )
-        attempt_id = int(cursor.lastrowid)
+            return int(row[0]), 0
+        row = db.execute(
+            "INSERT INTO exam_attempts(learner_id, blueprint, seed, form, started_at, deadline, "
+            "submitted_at, score, passed, position, title, seconds_used) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (self.learner_id, *key[:2], json.dumps(exam["form"]), exam["started_at"],
+             exam["deadline"], exam["submitted_at"], exam["score"],
+             None if exam["passed"] is None else int(exam["passed"]), exam["position"],
+             form_title(exam["form"], exam["blueprint"]), _seconds_used(exam)),
+        ).fetchone()
+        attempt_id = int(row[0])
         db.executemany(
             "INSERT INTO exam_items(attempt_id, position, response, flagged, updated_at) "
             "VALUES (?, ?, ?, ?, ?)",
@@ -157,20 +184,32 @@ class RecordStore(CardStore):
         return attempt_id, 1
 
     def _merge_answer(
-        self, db: sqlite3.Connection, answer: dict[str, Any], sessions: dict[str, str]
+        self, db: Database, answer: dict[str, Any], sessions: dict[str, str]
     ) -> int:
         """1 if added: an answer is the same one by question, time and mode."""
         key = (answer["question_id"], answer["answered_at"], answer["mode"])
         if db.execute(
-            "SELECT 1 FROM answers WHERE question_id = ? AND answered_at = ? AND mode = ?", key
+            "SELECT 1 FROM answers WHERE learner_id = ? AND question_id = ? AND "
+            "answered_at = ? AND mode = ?",
+            (self.learner_id, *key),
         ).fetchone():
             return 0
         session = answer["session_id"]
         db.execute(
-            "INSERT INTO answers(question_id, given, correct, score, seconds, mode, session_id, "
-            "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (answer["question_id"], json.dumps(answer["given"]), int(answer["correct"]),
-             answer["score"], answer["seconds"], answer["mode"], sessions.get(session, session),
-             answer["answered_at"]),
+            "INSERT INTO answers(learner_id, question_id, given, correct, score, seconds, mode, "
+            "session_id, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (self.learner_id, answer["question_id"], json.dumps(answer["given"]),
+             int(answer["correct"]), answer["score"], answer["seconds"], answer["mode"],
+             sessions.get(session, session), answer["answered_at"]),
         )
         return 1
+
+
+def _seconds_used(exam: dict[str, Any]) -> float | None:
+    """Time a graded attempt took, from its start to its submission (at most its deadline)."""
+    if exam["score"] is None or exam["submitted_at"] is None:
+        return None
+    started = datetime.fromisoformat(exam["started_at"])
+    ended = min(datetime.fromisoformat(exam["submitted_at"]),
+                datetime.fromisoformat(exam["deadline"]))
+    return round(max(0.0, (ended - started).total_seconds()), 3)

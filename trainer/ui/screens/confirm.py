@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from trainer.ui.screens.base import TrainerModal
 
-class Confirm(ModalScreen[bool]):
+
+class Confirm(TrainerModal[bool]):
     """A yes/no question; the details say what the choice means."""
 
     BINDINGS = [
@@ -24,7 +25,7 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.title_text, id="dialog-title")
+            yield Label(Text(self.title_text), id="dialog-title")
             yield Static(Text(self.details), id="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="primary")

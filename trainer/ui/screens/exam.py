@@ -13,7 +13,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     DataTable,
     Header,
@@ -28,14 +27,15 @@ from trainer.core.clock import clock_text
 from trainer.core.exam import ExamReport, ExamSession, ReviewItem
 from trainer.core.questions import format_answer
 from trainer.core.sanitize import strip_controls
+from trainer.ui.screens.base import TrainerModal, TrainerScreen
 from trainer.ui.screens.confirm import Confirm
-from trainer.ui.widgets.bank_problems import BankProblems
 from trainer.ui.widgets.answer_summary import answer_summary
+from trainer.ui.widgets.bank_problems import BankProblems
 from trainer.ui.widgets.key_footer import KeyFooter
 from trainer.ui.widgets.question_view import QuestionView
 
 
-class ExamPickerScreen(Screen[None]):
+class ExamPickerScreen(TrainerScreen[None]):
     """The exam blueprints, with their size, time and pass mark; bad blueprint files listed."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="exam-picker.back")]
@@ -70,6 +70,8 @@ class ExamPickerScreen(Screen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         blueprint = self.app.blueprints.get(str(event.option.id))
+        if blueprint is None:
+            return
         details = (
             f"{blueprint.questions} questions, {blueprint.time_limit_minutes} minutes, "
             f"pass mark {blueprint.pass_mark:g}%.\n"
@@ -86,7 +88,7 @@ class ExamPickerScreen(Screen[None]):
         )
 
 
-class ExamScreen(Screen[None]):
+class ExamScreen(TrainerScreen[None]):
     BINDINGS = [
         Binding("ctrl+n", "move(1)", "Next", id="exam.next", priority=True),
         Binding("ctrl+b", "move(-1)", "Prev", id="exam.prev", priority=True),
@@ -176,7 +178,8 @@ class ExamScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "move":
-            return self.session.can_visit(self.index + int(parameters[0]))
+            step = parameters[0]
+            return isinstance(step, int) and self.session.can_visit(self.index + step)
         return True
 
     async def go(self, index: int) -> None:
@@ -234,7 +237,7 @@ class ExamScreen(Screen[None]):
         self.app.switch_screen(ExamReportScreen(report))
 
 
-class ExamNavigator(ModalScreen[int | None]):
+class ExamNavigator(TrainerModal[int | None]):
     """Every question with its state; filter answered, unanswered or flagged; Enter jumps."""
 
     BINDINGS = [
@@ -307,7 +310,7 @@ class ExamNavigator(ModalScreen[int | None]):
             self.notify("Sequential exam: earlier questions are closed.")
 
 
-class ExamReportScreen(Screen[None]):
+class ExamReportScreen(TrainerScreen[None]):
     """Score, pass or fail, time used, a table by topic, then every question to review."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Done", id="report.done")]
@@ -361,7 +364,7 @@ class ExamReportScreen(Screen[None]):
         self.app.push_screen(ReviewItemScreen(index + 1, self.report.review[index]))
 
 
-class ReviewItemScreen(ModalScreen[None]):
+class ReviewItemScreen(TrainerModal[None]):
     """One question after the exam: prompt, the learner's answer, the right one, why."""
 
     BINDINGS = [Binding("escape,enter", "dismiss", "Back", id="review-item.back")]

@@ -15,7 +15,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from trainer.core.dicom_header import (
@@ -26,6 +25,7 @@ from trainer.core.dicom_header import (
     load_header,
 )
 from trainer.core.sanitize import strip_controls
+from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def fold(value: str, width: int, max_lines: int = MAX_LINES) -> list[str]:
     return lines
 
 
-class HeaderScreen(Screen[None]):
+class HeaderScreen(TrainerScreen[None]):
     """One instance's header; `source` is a file to read or a dataset already in memory."""
 
     BINDINGS = [
@@ -99,7 +99,7 @@ class HeaderScreen(Screen[None]):
     def value_width(self) -> int:
         return max(16, self.app.size.width - TAG_WIDTH - VR_WIDTH - KEYWORD_WIDTH - CHROME)
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def _read(self, path: Path) -> None:
         loaded = load_header(path)
         rows = header_rows(loaded.dataset) if loaded.dataset is not None else []

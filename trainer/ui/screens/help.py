@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Markdown
+
+from trainer.ui.screens.base import TrainerModal
 
 HELP = """\
 # pacs-trainer help
@@ -23,6 +24,8 @@ HELP = """\
 - **Study lists**: a synthetic worklist; open series, instances and any DICOM header;
   o opens a folder of your own DICOM files the same way (headers only, nothing changed).
 - **Progress**: lessons, mastery by topic, exam scores, streak, readiness for an exam.
+- **Item analysis** (for instructors): every answered question, weakest first, with its
+  difficulty, discrimination and flags; up/down shows a question's choice rates.
 
 **Keys everywhere**: ctrl+p command palette (sections, themes, keys), F1 this help,
 esc back, ctrl+q quit. The footer shows the keys of each screen.
@@ -45,7 +48,7 @@ Use `--data-dir DIR` or `PACS_TRAINER_HOME` to keep it elsewhere.
 """
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(TrainerModal[None]):
     BINDINGS = [Binding("escape,f1", "dismiss", "Close", id="help.close")]
 
     def __init__(self, data_file: str) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.sections import SECTIONS, section
 from trainer.ui.widgets.key_footer import KeyFooter
 
@@ -19,7 +19,7 @@ def _label(title: str, description: str) -> Text:
     return label
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(TrainerScreen[None]):
     BINDINGS = [
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]

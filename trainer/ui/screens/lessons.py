@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.core.lessons import Lesson, parse_link
+from trainer.ui.screens.base import TrainerModal, TrainerScreen
 from trainer.ui.widgets.key_footer import KeyFooter
 from trainer.ui.widgets.lesson_page import LessonPage
 
 
-class LessonListScreen(Screen[None]):
+class LessonListScreen(TrainerScreen[None]):
     """Every lesson with its minutes and a completion mark; bad lesson files listed apart."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="lessons.back")]
@@ -61,7 +60,7 @@ class LessonListScreen(Screen[None]):
         self.app.open_lesson(str(event.option.id))
 
 
-class TableOfContents(ModalScreen[int | None]):
+class TableOfContents(TrainerModal[int | None]):
     """The pages of a lesson; the current one marked, the ones already read ticked."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="toc.close")]
@@ -81,7 +80,7 @@ class TableOfContents(ModalScreen[int | None]):
             label.append(f"{index + 1}. {page.title}")
             options.append(Option(label, id=str(index)))
         with Vertical(id="dialog"):
-            yield Label(f"Contents: {self.lesson.title}", id="dialog-title")
+            yield Label(Text(f"Contents: {self.lesson.title}"), id="dialog-title")
             yield OptionList(*options, id="toc")
 
     def on_mount(self) -> None:
@@ -94,7 +93,7 @@ class TableOfContents(ModalScreen[int | None]):
         self.dismiss(int(str(event.option.id)))
 
 
-class LinkPicker(ModalScreen[str | None]):
+class LinkPicker(TrainerModal[str | None]):
     """The links on a page, to follow from the keyboard."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="links.close")]
@@ -116,7 +115,7 @@ class LinkPicker(ModalScreen[str | None]):
         self.dismiss(self.links[event.option_index][1])
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(TrainerScreen[None]):
     """One lesson, one page at a time, with its place ("3/7") always shown."""
 
     BINDINGS = [
@@ -166,7 +165,8 @@ class ReaderScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page":
-            target = self.page + int(parameters[0])
+            step = parameters[0]
+            target = self.page + (step if isinstance(step, int) else 0)
             return 0 <= target < len(self.lesson.pages) or None
         if action == "links":
             return bool(self.lesson.pages[self.page].links) or None

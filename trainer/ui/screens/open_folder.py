@@ -12,10 +12,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from trainer.core.sanitize import strip_controls
+from trainer.ui.screens.base import TrainerModal
 
 if TYPE_CHECKING:
     from trainer.core.dicom_import import Skipped
@@ -30,7 +30,7 @@ def folder_problem(path: Path) -> str | None:
     return None
 
 
-class OpenFolder(ModalScreen[Path | None]):
+class OpenFolder(TrainerModal[Path | None]):
     """A folder's path, or None when the learner cancels."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="open-folder.cancel")]
@@ -60,7 +60,7 @@ class OpenFolder(ModalScreen[Path | None]):
         self.dismiss(path.resolve())
 
 
-class SkippedFiles(ModalScreen[None]):
+class SkippedFiles(TrainerModal[None]):
     """The files of a folder that are not in its study list, and why, path by path."""
 
     BINDINGS = [Binding("escape,s", "dismiss", "Close", id="skipped-files.close")]

@@ -12,7 +12,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -29,8 +28,9 @@ from trainer.core.practice import PracticeSession
 from trainer.core.questions import Question
 from trainer.core.sanitize import strip_controls
 from trainer.core.topics import TOPICS
-from trainer.ui.widgets.bank_problems import BankProblems
+from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.widgets.answer_summary import answer_summary
+from trainer.ui.widgets.bank_problems import BankProblems
 from trainer.ui.widgets.key_footer import KeyFooter
 from trainer.ui.widgets.question_view import QuestionView
 
@@ -42,7 +42,7 @@ SOURCE_LABELS = {
 DEFAULT_COUNT = 10
 
 
-class PracticeSetupScreen(Screen[None]):
+class PracticeSetupScreen(TrainerScreen[None]):
     """Pick topics, sources, a count and a seed; 'only my mistakes' narrows to past errors."""
 
     BINDINGS = [
@@ -63,21 +63,23 @@ class PracticeSetupScreen(Screen[None]):
                 yield Button("Start", id="start", variant="primary")
             yield Label("Sources (none ticked: all)", classes="setup-label")
             yield SelectionList[str](
-                *((label, key) for key, label in SOURCE_LABELS.items()), id="sources"
+                *((Text(label), key) for key, label in SOURCE_LABELS.items()), id="sources"
             )
             yield Checkbox("Only questions I got wrong last time", id="mistakes")
             yield Label("Banks (none ticked: all banks)", classes="setup-label")
             yield SelectionList[str](id="banks")
             yield Label("Topics (none ticked: all topics)", classes="setup-label")
             yield SelectionList[str](
-                *((title, topic) for topic, title in TOPICS.items()), id="topics"
+                *((Text(title), topic) for topic, title in TOPICS.items()), id="topics"
             )
         yield KeyFooter()
 
     def on_bank_problems_loaded(self, event: BankProblems.Loaded) -> None:
         banks = self.query_one("#banks", SelectionList)
         banks.clear_options()
-        banks.add_options([(f"{bank.title} ({bank.id})", bank.id) for bank in self.app.banks.banks])
+        banks.add_options(
+            [(Text(f"{bank.title} ({bank.id})"), bank.id) for bank in self.app.banks.banks]
+        )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -109,7 +111,7 @@ class PracticeSetupScreen(Screen[None]):
         )
 
 
-class PracticeScreen(Screen[None]):
+class PracticeScreen(TrainerScreen[None]):
     """One question at a time; after each answer, the feedback that teaches."""
 
     BINDINGS = [
@@ -149,6 +151,8 @@ class PracticeScreen(Screen[None]):
         body = self.query_one("#practice-body")
         await body.remove_children()
         presented = self.session.current
+        if presented is None:  # the round is over
+            return
         view = QuestionView(presented, number=self.session.index + 1, total=self.session.total)
         await body.mount(view)
         view.focus()
@@ -161,12 +165,13 @@ class PracticeScreen(Screen[None]):
         if self.session.current_grade is not None:
             return
         seconds = (self.app.clock.now() - self.shown_at).total_seconds() if self.shown_at else 0
+        presented = self.session.current
+        if presented is None:
+            return
         result = self.session.answer(event.response, seconds)
         body = self.query_one("#practice-body")
         await body.remove_children()
-        feedback = FeedbackView(
-            self.session.current.question, event.response, result.correct, result.score
-        )
+        feedback = FeedbackView(presented.question, event.response, result.correct, result.score)
         await body.mount(feedback)
         feedback.focus()
         self._show_schedule()
@@ -213,7 +218,8 @@ class PracticeScreen(Screen[None]):
             self.app.switch_screen(PracticeSummaryScreen(self.session, self.practice_title))
 
     def action_study(self) -> None:
-        anchor = self.session.current.question.lesson
+        current = self.session.current
+        anchor = current.question.lesson if current is not None else None
         if anchor is not None:
             from trainer.core.lessons import slugify
 
@@ -263,7 +269,7 @@ class FeedbackView(VerticalScroll):
         yield Static(where, id="feedback-reference")
 
 
-class PracticeSummaryScreen(Screen[None]):
+class PracticeSummaryScreen(TrainerScreen[None]):
     """The round's score by topic, and 'retry the ones I missed'."""
 
     BINDINGS = [

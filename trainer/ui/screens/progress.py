@@ -19,17 +19,17 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from trainer.core.progress import Dashboard, TopicMastery, dashboard
-from trainer.core.review import READINESS_EXPLAINED, Readiness, readiness
+from trainer.core.progress import Dashboard, Snapshot, TopicMastery, snapshot
+from trainer.core.review import ENOUGH_EVIDENCE, READINESS_EXPLAINED, Readiness, readiness
 from trainer.core.store import ExamScore, StoreError
 from trainer.core.topics import topic_title
-from trainer.ui.screens.review import sync_cards
+from trainer.ui.screens.base import TrainerModal, TrainerScreen
 from trainer.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -95,7 +95,9 @@ def topic_row(topic: TopicMastery) -> Text:
         colour = "red" if topic.weak else "green"
         bar = Text(f"{_bar(mastery)} {_percent(mastery):>4}", style=colour)
     right = f"{topic.right}/{topic.answers}" if topic.answers else "—"
-    cells = (topic.title, bar, right, _percent(topic.memory), str(topic.cards))
+    cells: tuple[str | Text, ...] = (
+        topic.title, bar, right, _percent(topic.memory), str(topic.cards)
+    )
     return Text(" ").join(
         _cell(cell, width, right=index > 1) for index, (cell, (_, width)) in
         enumerate(zip(cells, TOPIC_COLUMNS))
@@ -107,7 +109,7 @@ TOPIC_HEADINGS = Text(" ").join(
 )
 
 
-class ReadinessHelp(ModalScreen[None]):
+class ReadinessHelp(TrainerModal[None]):
     BINDINGS = [Binding("escape,question_mark", "dismiss", "Close", id="readiness-help.close")]
 
     def compose(self) -> ComposeResult:
@@ -118,7 +120,7 @@ class ReadinessHelp(ModalScreen[None]):
         self.query_one(VerticalScroll).focus()
 
 
-class ProgressScreen(Screen[None]):
+class ProgressScreen(TrainerScreen[None]):
     AUTO_FOCUS = "#mastery"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="progress.back"),
@@ -187,29 +189,28 @@ class ProgressScreen(Screen[None]):
         # A screen not yet mounted finds its app here, not on the worker thread.
         self._count_on_worker(self.app, self._blueprint())
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False, description="counting your progress")
     def _count_on_worker(self, app: PacsTrainerApp, blueprint: Blueprint | None) -> None:
         lessons = [lesson.id for lesson in app.lessons.lessons]
+        shot: Snapshot | None = None
+        problem: str | None = None
         try:
-            store = app.store.reopen()
+            store = app.store.reopen()  # a connection belongs to the thread that made it
             try:
-                sync_cards(app, store)
-                figures = dashboard(store, app.clock.now(), lessons)
+                shot = snapshot(store, now=app.clock.now(), lesson_ids=lessons,
+                                blueprint=blueprint, questions=lambda: app.banks.questions)
             finally:
                 store.close()
         except StoreError as exc:
-            figures, estimate, problem = None, None, str(exc)
-        else:
-            estimate = readiness(blueprint, figures.recall) if blueprint else None
-            problem = None
+            problem = str(exc)
         if not get_current_worker().is_cancelled:  # a newer count is under way
-            app.call_from_thread(self._counted, figures, estimate, problem)
+            # Called, not posted: the screen may not be mounted yet (it comes forward after).
+            app.call_from_thread(self._counted, shot, problem)
 
-    def _counted(
-        self, figures: Dashboard | None, estimate: Readiness | None, problem: str | None = None
-    ) -> None:
-        self.figures, self.problem = figures, problem
-        self._set_estimate(estimate)
+    def _counted(self, shot: Snapshot | None, problem: str | None) -> None:
+        self.figures = shot.figures if shot else None
+        self.problem = problem
+        self._set_estimate(shot.readiness if shot else None)
         if self.is_mounted:
             self._draw()
         self._come_forward(counted=True)
@@ -274,12 +275,22 @@ class ProgressScreen(Screen[None]):
         if estimate is None:
             text.update(Text("No exam blueprints to estimate readiness for.", style="dim"))
             return
-        blueprint = self.app.blueprints.get(self.blueprint_id)
-        line = Text(f"Readiness for {blueprint.title}", style="bold")
+        blueprint = self._blueprint()
+        title = blueprint.title if blueprint else self.blueprint_id
+        line = Text(f"Readiness for {title}", style="bold")
         line.append(" (e: other exam)\n", style="dim")
-        line.append("Expected ", style="bold")
-        line.append(f"{estimate.expected:.0f}% ({estimate.low:.0f}–{estimate.high:.0f}%) · "
-                    f"pass {estimate.pass_mark:g}%: chance {100 * estimate.pass_chance:.0f}%\n")
+        if estimate.enough:
+            line.append("Expected ", style="bold")
+            line.append(
+                f"{estimate.expected:.0f}% ({estimate.low:.0f}–{estimate.high:.0f}%) · "
+                f"pass {estimate.pass_mark:g}%: chance {100 * estimate.pass_chance:.0f}%\n"
+            )
+        else:
+            line.append("Not enough data yet: ", style="bold")
+            line.append(
+                f"{estimate.answers_used:.0f} of about {ENOUGH_EVIDENCE} answers on this exam's "
+                "topics (practice counts half)\n"
+            )
         line.append("Next: ", style="bold")
         line.append(topic_title(estimate.study_next) if estimate.study_next else "—")
         line.append(" · ? how", style="dim")
@@ -302,8 +313,11 @@ class ProgressScreen(Screen[None]):
         """Readiness for the next exam blueprint, round the list."""
         ids = [blueprint.id for blueprint in self.app.blueprints.blueprints]
         if len(ids) > 1 and self.figures is not None:
-            self.blueprint_id = ids[(ids.index(self.blueprint_id) + 1) % len(ids)]
-            self._set_estimate(readiness(self._blueprint(), self.figures.recall))
+            at = ids.index(self.blueprint_id) if self.blueprint_id in ids else -1
+            self.blueprint_id = ids[(at + 1) % len(ids)]
+            blueprint = self._blueprint()
+            if blueprint is not None:
+                self._set_estimate(readiness(blueprint, self.figures.evidence))
             self._show_readiness()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

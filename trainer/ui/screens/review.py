@@ -8,52 +8,31 @@ questions, feedback and rating keys as practice.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.validation import Number
 from textual.widgets import Button, Header, Input, Label, Static
 
 from trainer.core.review import (
     MAX_NEW_PER_DAY,
-    QUICK_SECONDS,
     backfill,
     new_per_day,
     review_queue,
     set_new_per_day,
     status,
 )
+from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.widgets.key_footer import KeyFooter
-
-if TYPE_CHECKING:
-    from trainer.core.store import Store
-    from trainer.ui.app import PacsTrainerApp
-
-_TYPE_NAMES = {
-    "true_false": "true/false",
-    "single_choice": "single choice",
-    "multiple_select": "select all",
-    "short_answer": "short answer",
-    "numeric": "numeric",
-    "matching": "matching",
-    "ordering": "ordering",
-}
-
-
-def sync_cards(app: PacsTrainerApp, store: Store | None = None) -> None:
-    """Give a card to every answer from before review cards existed (after an upgrade or an
-    import). The banks are loaded only if there are any (loading them takes a moment). `store`
-    is the app's unless a worker thread passes its own connection."""
-    backfill(store or app.store, lambda: app.banks.questions)
 
 
 def how_it_works() -> Text:
-    quick = ", ".join(f"{_TYPE_NAMES.get(kind, kind)} {int(limit)} s"
-                      for kind, limit in QUICK_SECONDS.items())
+    from trainer.core.questions import KINDS
+
+    by_time = sorted(KINDS.values(), key=lambda kind: kind.quick_seconds)
+    quick = ", ".join(f"{kind.name} {kind.quick_seconds:g} s" for kind in by_time)
     text = Text()
     text.append("How it works. ", style="bold")
     text.append(
@@ -66,7 +45,7 @@ def how_it_works() -> Text:
     return text
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(TrainerScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="review.back"),
         Binding("ctrl+s", "start", "Start review", id="review.start"),
@@ -85,7 +64,7 @@ class ReviewScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        sync_cards(self.app)
+        backfill(self.app.store, lambda: self.app.banks.questions)  # answers without cards
         self.query_one("#start-review", Button).focus()
 
     def on_screen_resume(self) -> None:
@@ -115,9 +94,6 @@ class ReviewScreen(Screen[None]):
         self.action_start()
 
     def action_start(self) -> None:
-        from trainer.core.practice import PracticeSession
-        from trainer.ui.screens.practice import PracticeScreen
-
         app = self.app
         seed = app.quiz_seed()
         queue = review_queue(app.store, app.question_pool(seed), app.clock.now())
@@ -127,7 +103,5 @@ class ReviewScreen(Screen[None]):
         if not queue.questions:
             app.notify("Nothing is due now and no new questions are left for today.")
             return
-        session = PracticeSession(queue.questions, random.Random(seed), app.clock, app.store,
-                                  mode="review")
         title = f"Review: {len(queue.due)} due, {len(queue.new)} new"
-        app.push_screen(PracticeScreen(session, title))
+        app.run_practice(queue.questions, title, rng=random.Random(seed), mode="review")

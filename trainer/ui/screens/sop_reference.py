@@ -6,10 +6,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, DataTable, Header, Input, Label, Select, Static
 
 from trainer.core.registry import Registry, SopClass, load_registry
+from trainer.ui.screens.base import TrainerModal, TrainerScreen
 from trainer.ui.widgets.key_footer import KeyFooter
 
 
@@ -17,7 +17,7 @@ def _yes_no(value: bool | None) -> str:
     return "unknown" if value is None else ("yes" if value else "no")
 
 
-class SopDetailScreen(ModalScreen[None]):
+class SopDetailScreen(TrainerModal[None]):
     """Everything the registry knows about one SOP class."""
 
     BINDINGS = [Binding("escape,enter", "dismiss", "Back", id="sop-detail.back")]
@@ -49,7 +49,7 @@ class SopDetailScreen(ModalScreen[None]):
             yield Static(Text("Esc: back", style="dim"))
 
 
-class SopReferenceScreen(Screen[None]):
+class SopReferenceScreen(TrainerScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="sop.back"),
         Binding("slash", "focus_filter", "Filter", id="sop.filter"),

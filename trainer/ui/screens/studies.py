@@ -16,12 +16,12 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from trainer.core.registry import load_registry
 from trainer.core.sanitize import strip_controls
 from trainer.core.studies import CountPolicy, Series, Study, display_date
+from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.screens.header import HeaderScreen
 from trainer.ui.screens.open_folder import OpenFolder, SkippedFiles
 from trainer.ui.widgets.key_footer import KeyFooter
@@ -37,7 +37,7 @@ def _cell(value: object, limit: int = 64) -> Text:
     return Text(strip_controls(str(value), limit))
 
 
-class _ListScreen(Screen[None]):
+class _ListScreen(TrainerScreen[None]):
     """A title, one table and a hint line: the shape of every level of the browser."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="studies.back")]
@@ -125,9 +125,11 @@ class StudyBrowserScreen(_ListScreen):
                         markup=False)
             self._import(folder)
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def _import(self, folder: Path) -> None:
-        from trainer.core.dicom_import import import_folder  # pydicom: only when asked for
+        from trainer.core.dicom_import import (
+            import_folder,  # pydicom: only when asked for
+        )
 
         self.app.call_from_thread(self._imported, import_folder(folder))
 

@@ -11,10 +11,18 @@ from textual import work
 from textual.message import Message
 from textual.widgets import Static
 
+from trainer.ui.screens.base import trainer_app
+
+SHOWN = 3  # problems listed; the rest are counted
+
 
 class BankProblems(Static):
     class Loaded(Message):
         """The banks are loaded: screens may now list them."""
+
+        def __init__(self, errors: list[str]) -> None:
+            super().__init__()
+            self.errors = errors
 
     DEFAULT_CSS = """
     BankProblems {
@@ -29,16 +37,25 @@ class BankProblems(Static):
     def on_mount(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False, description="loading the banks")
     def _load(self) -> None:
-        errors = [str(error) for error in self.app.banks.errors]
-        self.app.call_from_thread(self._show, errors)
+        errors = [str(error) for error in trainer_app(self).banks.errors]
+        self.post_message(self.Loaded(errors))  # thread-safe; dropped if we are gone
 
-    def _show(self, errors: list[str]) -> None:
+    def on_bank_problems_loaded(self, message: Loaded) -> None:
+        """Show the problems, then let the message on to the screen."""
+        errors = message.errors
         if errors:
-            text = Text(f"{len(errors)} problem(s) in question banks; those banks are skipped "
-                        "(`pacs-trainer bank list` shows all):\n", style="bold")
-            text.append(errors[0])
+            many = len(errors) != 1
+            text = Text(
+                f"{len(errors)} problem{'s' if many else ''} in the question banks; "
+                f"{'those banks were' if many else 'that bank was'} skipped "
+                "(pacs-trainer bank validate FILE shows each one):",
+                style="bold",
+            )
+            for error in errors[:SHOWN]:
+                text.append(f"\n{error}", style="")
+            if len(errors) > SHOWN:
+                text.append(f"\n… and {len(errors) - SHOWN} more", style="dim")
             self.update(text)
         self.display = bool(errors)
-        self.post_message(self.Loaded())

@@ -1,14 +1,17 @@
 """The answer part of a question, one input per type: keyboard first, clickable too.
 
 Each input keeps its own state and posts `Changed` and `Submitted`; `QuestionView` turns them
-into the messages screens handle. Bank text is drawn as rich `Text` (never markup) after
+into the messages screens handle. `ANSWER_INPUTS` (at the end) gives each question type its
+input. What is submitted is always what is shown as chosen: in single choice Enter submits the
+marked (•) answer wherever the cursor is, and only chooses the highlighted row when nothing is
+marked yet. Bank text is drawn as rich `Text` (never markup) after
 `strip_controls`, so "[bold]" shows literally and an escape sequence never reaches the terminal.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
 from rich.table import Table
@@ -21,7 +24,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from trainer.core.questions import LETTERS
+from trainer.core.questions import LETTERS, Numeric, Presented
 from trainer.core.sanitize import strip_controls
 
 _LETTERS = "abcdefgh"
@@ -248,7 +251,7 @@ class ChoiceAnswer(_ListAnswer):
         # The help line under the choices names these keys; the footer keeps room for the
         # screen's own keys (next, flag, submit...) at 80 columns.
         Binding("space", "select", "Select", show=False, id="question.select"),
-        Binding("space", "toggle", "Toggle", show=False, id="question.toggle"),
+        Binding("space", "tick", "Tick", show=False, id="question.tick"),
         *_key_bindings("pick", "t" + _LETTERS, _CHOOSE, show=False),
         *_key_bindings("pick", _DIGITS, _CHOOSE, show=False),
     ]
@@ -293,13 +296,13 @@ class ChoiceAnswer(_ListAnswer):
         picks = f"{letters} or {_span(_DIGITS, self.count)}"
         if self.multiple:
             return f"{picks} or space: tick/untick · ↑↓ move · enter submit"
-        return f"{picks}: choose · ↑↓ move · enter submit the highlighted answer"
+        return f"{picks}: choose · ↑↓ move · enter submit your choice (•)"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pick":
             return not self.locked and parameters[0] in self.keys
-        if action in ("select", "toggle"):
-            return not self.locked and self.multiple == (action == "toggle")
+        if action in ("select", "tick"):
+            return not self.locked and self.multiple == (action == "tick")
         return super().check_action(action, parameters)
 
     def action_pick(self, key: str) -> None:
@@ -308,11 +311,11 @@ class ChoiceAnswer(_ListAnswer):
     def action_select(self) -> None:
         self.choose(self.cursor)
 
-    def action_toggle(self) -> None:
+    def action_tick(self) -> None:
         self.choose(self.cursor)
 
     def action_submit(self) -> None:
-        if not self.multiple and self.cursor not in self.chosen:
+        if not self.multiple and not self.chosen:  # nothing marked: the highlighted row
             self.choose(self.cursor)
         super().action_submit()
 
@@ -469,12 +472,13 @@ class OrderingAnswer(_ListAnswer):
     ]
 
     def __init__(self, items: Sequence[str], *, response: object | None, locked: bool) -> None:
+        given = [str(item) for item in response] if isinstance(response, (list, tuple)) else []
         restored = (
             isinstance(response, (list, tuple))
-            and sorted(map(str, response)) == sorted(items)
             and all(isinstance(item, str) for item in response)
+            and sorted(given) == sorted(items)
         )
-        self.order = list(response) if restored else list(items)  # type: ignore[arg-type]
+        self.order = given if restored else list(items)
         self.touched = restored
         super().__init__(len(items), locked=locked)
 
@@ -607,3 +611,45 @@ class TextAnswer(AnswerInput, can_focus=False):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_submit()
+
+
+def _choices(presented: Presented, response: object | None, locked: bool) -> AnswerInput:
+    entries = [(option.label, option.key, option.text) for option in presented.options]
+    multiple = presented.question.type == "multiple_select"
+    return ChoiceAnswer(entries, multiple=multiple, response=response, locked=locked)
+
+
+def _true_false(presented: Presented, response: object | None, locked: bool) -> AnswerInput:
+    entries = [("T", True, "True"), ("F", False, "False")]
+    return ChoiceAnswer(entries, multiple=False, response=response, locked=locked)
+
+
+def _matching(presented: Presented, response: object | None, locked: bool) -> AnswerInput:
+    return MatchingAnswer(presented.lefts, presented.rights, response=response, locked=locked)
+
+
+def _ordering(presented: Presented, response: object | None, locked: bool) -> AnswerInput:
+    return OrderingAnswer(presented.items, response=response, locked=locked)
+
+
+def _numeric(presented: Presented, response: object | None, locked: bool) -> AnswerInput:
+    question = presented.question
+    unit = question.unit if isinstance(question, Numeric) else None
+    return TextAnswer(numeric=True, unit=unit, response=response, locked=locked)
+
+
+def _short(presented: Presented, response: object | None, locked: bool) -> AnswerInput:
+    return TextAnswer(numeric=False, unit=None, response=response, locked=locked)
+
+
+# The input of each question type (trainer.core.questions.KINDS has the same keys; a test
+# checks), built for a presented question and the response to show.
+ANSWER_INPUTS: dict[str, Callable[[Presented, object | None, bool], AnswerInput]] = {
+    "single_choice": _choices,
+    "multiple_select": _choices,
+    "true_false": _true_false,
+    "matching": _matching,
+    "ordering": _ordering,
+    "short_answer": _short,
+    "numeric": _numeric,
+}

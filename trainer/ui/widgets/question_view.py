@@ -17,57 +17,19 @@ from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
 from trainer.core.questions import (
-    Matching,
-    MultipleSelect,
     Numeric,
-    Ordering,
     Presented,
-    ShortAnswer,
-    SingleChoice,
     TableExhibit,
     TextExhibit,
-    TrueFalse,
+    kind_of,
 )
 from trainer.core.sanitize import strip_controls
-from trainer.ui.widgets.question_inputs import (
-    AnswerInput,
-    ChoiceAnswer,
-    MatchingAnswer,
-    OrderingAnswer,
-    TextAnswer,
-    plain,
-)
-
-_INSTRUCTIONS = {
-    "single_choice": "Choose one answer",
-    "multiple_select": "Choose all that apply",
-    "true_false": "True or false?",
-    "matching": "Match each item",
-    "ordering": "Put the items in order",
-    "short_answer": "Type a short answer",
-    "numeric": "Type a number",
-}
+from trainer.ui.widgets.question_inputs import ANSWER_INPUTS, AnswerInput, plain
 
 
 def answer_input(presented: Presented, response: object | None, locked: bool) -> AnswerInput:
     """The input that answers this question's type, showing `response` if one is given."""
-    question = presented.question
-    if isinstance(question, (SingleChoice, MultipleSelect)):
-        entries = [(option.label, option.key, option.text) for option in presented.options]
-        multiple = isinstance(question, MultipleSelect)
-        return ChoiceAnswer(entries, multiple=multiple, response=response, locked=locked)
-    if isinstance(question, TrueFalse):
-        entries = [("T", True, "True"), ("F", False, "False")]
-        return ChoiceAnswer(entries, multiple=False, response=response, locked=locked)
-    if isinstance(question, Matching):
-        return MatchingAnswer(presented.lefts, presented.rights, response=response, locked=locked)
-    if isinstance(question, Ordering):
-        return OrderingAnswer(presented.items, response=response, locked=locked)
-    if isinstance(question, Numeric):
-        return TextAnswer(numeric=True, unit=question.unit, response=response, locked=locked)
-    if isinstance(question, ShortAnswer):
-        return TextAnswer(numeric=False, unit=None, response=response, locked=locked)
-    raise TypeError(f"no input for {type(question).__name__}")
+    return ANSWER_INPUTS[presented.question.type](presented, response, locked)
 
 
 def exhibit_widgets(exhibit: TableExhibit | TextExhibit) -> list[Widget]:
@@ -179,7 +141,7 @@ class QuestionView(VerticalScroll):
 
     def _header(self) -> Text:
         question = self.presented.question
-        instruction = _INSTRUCTIONS[question.type]
+        instruction = kind_of(question).instruction
         if isinstance(question, Numeric) and question.unit:
             instruction += f" ({strip_controls(question.unit)})"
         if self.number is None:
