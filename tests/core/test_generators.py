@@ -19,6 +19,8 @@ from pydicom._uid_dict import UID_dictionary
 from trainer.core.generators import Generator, sample, single_choice
 from trainer.core.generators import registry_questions as rq
 from trainer.core.generators import study_questions as sq
+from trainer.core.lessons import load_lessons
+from trainer.core.paths import lessons_dir
 from trainer.core.questions import (
     ID_PATTERN,
     LETTERS,
@@ -31,8 +33,6 @@ from trainer.core.questions import (
     correct_response,
     grade,
 )
-from trainer.core.lessons import load_lessons
-from trainer.core.paths import lessons_dir
 from trainer.core.registry import VARIES, load_registry
 from trainer.core.topics import TOPICS
 

@@ -11,6 +11,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as strat
 from pydicom._uid_dict import UID_dictionary
+from test_generators import check_sound, chosen, generator_of  # noqa: E402
 
 from trainer.core.generators import network_questions as nq
 from trainer.core.generators import sample
@@ -23,8 +24,6 @@ from trainer.core.questions import (
     TableExhibit,
     TrueFalse,
 )
-
-from test_generators import check_sound, chosen, generator_of  # noqa: E402
 
 SEEDS = strat.integers(min_value=0, max_value=2**63)
 TS_BY_NAME = {UID_dictionary[s.uid][0]: s for s in nq.SYNTAXES}

@@ -233,6 +233,7 @@ async def test_a_slow_count_shows_the_screen_counting_then_the_figures(
                 break
         screen = app.screen
         assert isinstance(screen, ProgressScreen)
+        await pilot.pause()  # pushed is not yet mounted: let it draw once
         assert "Counting your answers" in text_of(screen, "#progress-summary")
         await pilot.press("p")  # nothing to practise yet: no harm done
         assert app.screen is screen
