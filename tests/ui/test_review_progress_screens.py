@@ -323,5 +323,6 @@ async def test_asking_twice_while_counting_brings_the_figures_once(tmp_path, clo
                 break
         screen = app.screen
         assert isinstance(screen, ProgressScreen)
+        await pilot.pause()  # pushed is not yet mounted: let it draw once
         assert f"Answers {app.store.answer_count()}" in text_of(screen, "#progress-summary")
         assert sum(isinstance(s, ProgressScreen) for s in app.screen_stack) == 1
