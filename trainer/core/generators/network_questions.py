@@ -100,50 +100,39 @@ def _syntax_siblings(syntax: Syntax, rng: random.Random, count: int) -> list[Syn
 TS_LESSON = "transfer-syntaxes"
 
 
-def _ts_uid(parameter: str, qid: str) -> Question | None:
-    syntax = _syntax_parameter(parameter)
-    if syntax is None:
-        return None
-    rng = random.Random(qid)
-    wrong = _syntax_siblings(syntax, rng, 3)
-    return single_choice(
-        qid,
-        rng,
-        syntax.uid,
-        [s.uid for s in wrong],
-        prompt=f"Which UID is the transfer syntax {syntax.name}?",
-        explanation=(
-            f"{syntax.claim}. Transfer Syntax UIDs are constants under 1.2.840.10008.1.2 "
-            "(PS3.6 Annex A); they appear in (0002,0010) of a file and in every proposed "
-            f"presentation context. The others: {'; '.join(s.claim for s in wrong)}."
-        ),
-        topics=("transfer-syntaxes", "uids"),
-        difficulty=2 if syntax.family in ("uncompressed", "JPEG") else 3,
-        references=("PS3.5 Section 10", "PS3.6 Annex A"),
-        lesson=LessonAnchor(id=TS_LESSON),
-    )
+def _ts_identity(by_uid: bool) -> Callable[[str, str], Question | None]:
+    """Name -> UID (by_uid) or UID -> name of a transfer syntax; distractors of its family."""
 
+    def build(parameter: str, qid: str) -> Question | None:
+        syntax = _syntax_parameter(parameter)
+        if syntax is None:
+            return None
+        rng = random.Random(qid)
+        wrong = _syntax_siblings(syntax, rng, 3)
+        shown: Callable[[Syntax], str] = (lambda s: s.uid) if by_uid else (lambda s: s.name)
+        prompt = (
+            f"Which UID is the transfer syntax {syntax.name}?"
+            if by_uid
+            else f"A log shows transfer syntax {syntax.uid}. Which one is it?"
+        )
+        return single_choice(
+            qid,
+            rng,
+            shown(syntax),
+            [shown(s) for s in wrong],
+            prompt=prompt,
+            explanation=(
+                f"{syntax.claim}. Transfer Syntax UIDs are constants under 1.2.840.10008.1.2 "
+                "(PS3.6 Annex A); they appear in (0002,0010) of a file and in every proposed "
+                f"presentation context. The others: {'; '.join(s.claim for s in wrong)}."
+            ),
+            topics=("transfer-syntaxes", "uids") if by_uid else ("transfer-syntaxes",),
+            difficulty=2 if syntax.family in ("uncompressed", "JPEG") else 3,
+            references=("PS3.5 Section 10", "PS3.6 Annex A"),
+            lesson=LessonAnchor(id=TS_LESSON),
+        )
 
-def _ts_name(parameter: str, qid: str) -> Question | None:
-    syntax = _syntax_parameter(parameter)
-    if syntax is None:
-        return None
-    rng = random.Random(qid)
-    wrong = _syntax_siblings(syntax, rng, 3)
-    return single_choice(
-        qid,
-        rng,
-        syntax.name,
-        [s.name for s in wrong],
-        prompt=f"A log shows transfer syntax {syntax.uid}. Which one is it?",
-        explanation=(
-            f"{syntax.claim} (PS3.6 Annex A). The others: {'; '.join(s.claim for s in wrong)}."
-        ),
-        topics=("transfer-syntaxes",),
-        difficulty=2,
-        references=("PS3.6 Annex A", "PS3.5 Annex A"),
-        lesson=LessonAnchor(id=TS_LESSON),
-    )
+    return build
 
 
 def _ts_lossless(parameter: str, qid: str) -> Question | None:
@@ -906,8 +895,8 @@ def _gen(
 
 _TS = ("transfer-syntaxes",)
 GENERATORS: tuple[Generator, ...] = (
-    _gen("ts-uid", ("transfer-syntaxes", "uids"), _a_syntax, _ts_uid, 6),
-    _gen("ts-name", _TS, _a_syntax, _ts_name, 6),
+    _gen("ts-uid", ("transfer-syntaxes", "uids"), _a_syntax, _ts_identity(by_uid=True), 6),
+    _gen("ts-name", _TS, _a_syntax, _ts_identity(by_uid=False), 6),
     _gen("ts-lossless", _TS, _a_syntax, _ts_lossless, 6),
     _gen("lossy-flag", _TS, _seed, _lossy_flag, 5),
     _gen("negotiation", ("associations", "transfer-syntaxes"), _seed, _negotiation, 6),
