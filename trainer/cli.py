@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         history,
         import_questions,
         items,
+        lab,
         progress,
         questions,
         quiz,
@@ -63,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(True)
     for module in (registry, bank, questions, study, quiz, history, review, progress,
-                   export, import_questions, exam, items):
+                   export, import_questions, exam, items, lab):
         module.add_parser(sub, common)
     return parser
 

@@ -33,3 +33,17 @@ def test_has_controls_agrees_with_strip_controls(text):
     from trainer.core.sanitize import has_controls
 
     assert has_controls(text) == (strip_controls(text) != text)
+
+
+def test_markdown_becomes_the_words_it_says():
+    from trainer.core.markdown_text import markdown_text, one_line
+
+    text = markdown_text(
+        "Which are **IODs** in *PS3.3*? See `C-STORE` and [PS3.4](https://example.org/ps3.4)"
+        " or [the lesson](lesson:uids#what).\n\n- first **item**\n- second\n\nDone.\x1b[2J"
+    )
+    assert "*" not in text and "`" not in text and "\x1b" not in text
+    assert "Which are IODs in PS3.3? See C-STORE and PS3.4 (https://example.org/ps3.4)" in text
+    assert "or the lesson." in text and "lesson:uids" not in text
+    assert "- first item\n- second" in text
+    assert one_line("**a**\n\nb  c", 80) == "a b c"

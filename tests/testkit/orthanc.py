@@ -69,6 +69,8 @@ def orthanc(folder: Path, *, ae_title: str = "ORTHANC", startup: float = 30) -> 
                 "RemoteAccessAllowed": False,
                 "AuthenticationEnabled": False,
                 "DicomCheckCalledAet": True,
+                "DicomAlwaysAllowFind": True,  # C-FIND and C-GET from any calling AE, as for
+                "DicomAlwaysAllowGet": True,  # C-STORE
                 "Plugins": [],
                 "StableAge": 1,
             }

@@ -231,6 +231,7 @@ async def test_a_slow_count_shows_the_screen_counting_then_the_figures(
             await pilot.pause(0.05)
             if isinstance(app.screen, ProgressScreen):
                 break
+        await pilot.pause()  # drawn
         screen = app.screen
         assert isinstance(screen, ProgressScreen)
         await pilot.pause()  # pushed is not yet mounted: let it draw once
@@ -321,6 +322,7 @@ async def test_asking_twice_while_counting_brings_the_figures_once(tmp_path, clo
             await pilot.pause(0.02)
             if isinstance(app.screen, ProgressScreen) and app.screen.figures is not None:
                 break
+        await pilot.pause()  # drawn
         screen = app.screen
         assert isinstance(screen, ProgressScreen)
         await pilot.pause()  # pushed is not yet mounted: let it draw once

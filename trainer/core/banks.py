@@ -238,6 +238,37 @@ def load_model_file(
     return Loaded(None, tuple(errors), document)
 
 
+def load_model_files(
+    folders: Iterable[Path], model: type[M], *, kind: str, limits: Limits = Limits(),
+    missing_ok: bool = False,
+) -> tuple[list[M], list[BankError]]:
+    """Every file of `kind` in the folders (as `load_model_file` reads one); a missing folder
+    (unless `missing_ok`) and an id used twice are errors too. `model` has an `id` field."""
+    found: list[M] = []
+    errors: list[BankError] = []
+    owners: dict[str, Path] = {}
+    for folder in map(Path, folders):
+        if not folder.is_dir():
+            if not missing_ok:
+                errors.append(BankError(folder, "no such folder"))
+            continue
+        for path in bank_files(folder):
+            loaded = load_model_file(path, model, kind=kind, limits=limits)
+            errors.extend(loaded.errors)
+            item = loaded.model
+            if item is None:
+                continue
+            item_id = item.id  # type: ignore[attr-defined]
+            if item_id in owners:
+                line, col = loaded.document.locate(("id",)) if loaded.document else (None, None)
+                message = f"{kind} id {quote(item_id)} is already used by {owners[item_id]}"
+                errors.append(BankError(path, message, line, col, "id"))
+                continue
+            owners[item_id] = path
+            found.append(item)
+    return found, errors
+
+
 def _fields_hint(model: type[BaseModel]) -> str:
     """"id, title ... and questions": the fields a file of this kind holds."""
     *first, last = model.model_fields

@@ -128,7 +128,7 @@ class ImportResult:
 
 
 @dataclass(frozen=True)
-class _Header:
+class FileHeader:
     """What one file contributes to the study list."""
 
     path: Path
@@ -138,7 +138,7 @@ class _Header:
 
 def import_folder(root: Path) -> ImportResult:
     """Read every file under `root` (recursively, in name order) and group it into studies."""
-    headers: list[_Header] = []
+    headers: list[FileHeader] = []
     skipped: list[Skipped] = []
     for path in _files(root):
         header = read_header(path)
@@ -146,8 +146,15 @@ def import_folder(root: Path) -> ImportResult:
             skipped.append(header)
         else:
             headers.append(header)
+    return group_headers(headers, root, skipped)
+
+
+def group_headers(
+    headers: Iterable[FileHeader], root: Path, skipped: Iterable[Skipped] = ()
+) -> ImportResult:
+    """Headers already read (a folder's, or those a PACS keeps in its index) as a study list."""
     studies, instances, duplicates = _group(headers, root)
-    return ImportResult(root, studies, instances, tuple(skipped + duplicates))
+    return ImportResult(root, studies, instances, tuple(skipped) + tuple(duplicates))
 
 
 def _files(root: Path) -> Iterator[Path]:
@@ -157,7 +164,7 @@ def _files(root: Path) -> Iterator[Path]:
             yield Path(folder, name)
 
 
-def read_header(path: Path) -> _Header | Skipped:
+def read_header(path: Path) -> FileHeader | Skipped:
     """The study-list attributes of one file, or why it cannot be used.
 
     The first HEAD_BYTES are read at once and parsed in memory, which is faster than pydicom's
@@ -209,7 +216,7 @@ def read_header(path: Path) -> _Header | Skipped:
     if missing or not values["SOPClassUID"]:
         what = ", ".join(missing) or "SOPClassUID"
         return Skipped(path, NOT_AN_INSTANCE, f"lacks {what}, so it belongs to no study")
-    return _Header(path, values, pixel is not None)
+    return FileHeader(path, values, pixel is not None)
 
 
 def _parse(handle: Any) -> tuple[Any, int, int | None]:
@@ -340,12 +347,12 @@ def _procedure(element: Any) -> str:
 
 
 def _group(
-    headers: Iterable[_Header], root: Path
+    headers: Iterable[FileHeader], root: Path
 ) -> tuple[tuple[Study, ...], dict[Series, tuple[ImportedInstance, ...]], list[Skipped]]:
     """Patients, studies and series from file headers; one file per SOP Instance UID."""
     seen: dict[str, Path] = {}
     duplicates: list[Skipped] = []
-    by_study: dict[str, list[_Header]] = {}
+    by_study: dict[str, list[FileHeader]] = {}
     for header in headers:
         uid = header.values["SOPInstanceUID"]
         if uid in seen:
@@ -364,11 +371,11 @@ def _group(
     return tuple(studies), instances, duplicates
 
 
-def _study(headers: list[_Header]) -> tuple[Study, dict[Series, tuple[ImportedInstance, ...]]]:
+def _study(headers: list[FileHeader]) -> tuple[Study, dict[Series, tuple[ImportedInstance, ...]]]:
     first = headers[0].values
     # A series holds one SOP class, with or without pixel data: a mixed series splits, so that
     # every count stays honest.
-    by_series: dict[tuple[str, str, bool], list[_Header]] = {}
+    by_series: dict[tuple[str, str, bool], list[FileHeader]] = {}
     for header in headers:
         key = (
             header.values["SeriesInstanceUID"],
@@ -412,7 +419,7 @@ def _study(headers: list[_Header]) -> tuple[Study, dict[Series, tuple[ImportedIn
     return study, found
 
 
-def _instance(header: _Header) -> ImportedInstance:
+def _instance(header: FileHeader) -> ImportedInstance:
     values = header.values
     frames = max(values["NumberOfFrames"] or 1, 1) if header.has_pixel_data else 0
     return ImportedInstance(

@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 RECENT_DAYS = 30
 WEAK_BELOW = 0.6  # mastery under this marks a topic weak
 RECORD_FORMAT = "pacs-trainer-record"
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: lessons keep the pages read; exam forms carry their questions
 
 
 @dataclass(frozen=True)
@@ -299,6 +299,7 @@ class LessonRow(_Row):
     lesson_id: Name
     last_page: Count
     furthest_page: Count
+    pages_read: Annotated[int, Field(ge=0, lt=2**63)] | None = None  # bits; absent: version 1
     completed_at: UtcTime | None
     updated_at: UtcTime
 

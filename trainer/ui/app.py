@@ -17,10 +17,12 @@ if TYPE_CHECKING:
     from trainer.core.banks import Catalog
     from trainer.core.blueprints import Blueprint, BlueprintCatalog
     from trainer.core.lessons import Lesson
+    from trainer.core.practice import PracticeSession
     from trainer.core.questions import Question
 
 from trainer.core.clock import Clock
 from trainer.core.context import Context
+from trainer.core.course import Place, next_place
 from trainer.core.lessons import LessonCatalog
 from trainer.core.store import ProgressStore
 from trainer.ui.sections import SECTIONS, section
@@ -100,14 +102,18 @@ class PacsTrainerApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.store.location))
 
+    def next_place(self) -> Place:
+        """Where Continue goes: see trainer.core.course."""
+        return next_place(self.lessons, self.store.lesson_progress(), self.store.last_lesson())
+
     def continue_reading(self) -> None:
-        """Reopen the lesson page read last, or the first lesson for a new learner."""
-        last = self.store.last_lesson()
-        if last is not None and self.lessons.get(last.lesson_id):
-            self.open_lesson(last.lesson_id, page=last.last_page)
+        """The lesson read last at its page; once it is complete, the next one to read."""
+        place = self.next_place()
+        if place.lesson is not None:
+            self.open_lesson(place.lesson.id, page=place.page)
         elif self.lessons.lessons:
-            self.notify("Nothing read yet: starting with the first lesson.")
-            self.open_lesson(self.lessons.lessons[0].id)
+            self.notify("Every lesson is complete. Review what is due, or take an exam.")
+            self.open_section("lessons")
         else:
             self.notify("No lessons were found.", severity="error")
 
@@ -246,8 +252,9 @@ class PacsTrainerApp(App[int]):
         rng: random.Random | None = None,
         replace: bool = False,
         mode: str = "practice",
-    ) -> None:
-        """A practice round (or, with mode "review", a spaced-review round) on these questions."""
+    ) -> PracticeSession:
+        """A practice round (or, with mode "review", a spaced-review round) on these questions;
+        the session, for a caller that wants to know what was answered."""
         from trainer.core.practice import PracticeSession
         from trainer.ui.screens.practice import PracticeScreen
 
@@ -260,6 +267,7 @@ class PacsTrainerApp(App[int]):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+        return session
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

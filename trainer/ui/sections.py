@@ -65,6 +65,12 @@ SECTIONS: tuple[Section, ...] = (
         "A worklist of synthetic studies; read any header",
         "app.open_study_list",
     ),
+    Section(
+        "lab",
+        "Lab",
+        "Send studies to a PACS; see what is refused and why",
+        "trainer.ui.screens.lab:LabHomeScreen",
+    ),
     Section("progress", "Progress", "Mastery by topic, exam history, streak", "app.open_progress"),
     Section(
         "item-analysis",

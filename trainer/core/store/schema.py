@@ -142,7 +142,8 @@ _SHIPPED_SQLITE: list[str] = [
 
 # 5: learner identity. Every learner's rows carry learner_id (an embedded store has one
 # learner, id 1, "default"); keys that were global become per learner (settings, lessons,
-# cards, totals; a card keeps its question's bank, as it keeps its type and topics). Learners
+# cards, totals; a card keeps its question's bank, as it keeps its type and topics; a lesson
+# keeps which pages were read, one bit each; before, all up to the furthest). Learners
 # have a role, a passphrase hash and a cohort (for a classroom).
 # Exam attempts keep their title and time used as columns, so no query needs to look inside
 # the stored form's JSON or do date arithmetic on it, and a lease: which window holds an open
@@ -180,12 +181,13 @@ CREATE TABLE lesson_progress_v5 (
     lesson_id TEXT NOT NULL,
     last_page INTEGER NOT NULL DEFAULT 0,
     furthest_page INTEGER NOT NULL DEFAULT 0,
+    pages_read INTEGER NOT NULL DEFAULT 0,
     completed_at TEXT,
     updated_at TEXT NOT NULL,
     PRIMARY KEY (learner_id, lesson_id)
 );
-INSERT INTO lesson_progress_v5 SELECT 1, lesson_id, last_page, furthest_page, completed_at,
-    updated_at FROM lesson_progress;
+INSERT INTO lesson_progress_v5 SELECT 1, lesson_id, last_page, furthest_page,
+    (1 << (furthest_page + 1)) - 1, completed_at, updated_at FROM lesson_progress;
 DROP TABLE lesson_progress;
 ALTER TABLE lesson_progress_v5 RENAME TO lesson_progress;
 

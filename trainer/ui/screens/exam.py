@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 
 from trainer.core.clock import clock_text
 from trainer.core.exam import ExamReport, ExamSession, ReviewItem
+from trainer.core.markdown_text import one_line
 from trainer.core.questions import format_answer
 from trainer.core.sanitize import strip_controls
 from trainer.ui.screens.base import TrainerModal, TrainerScreen
@@ -279,7 +280,7 @@ class ExamNavigator(TrainerModal[int | None]):
             }[self.filter]
             if not wanted:
                 continue
-            prompt = strip_controls(" ".join(item.question.prompt.split()), max_length=50)
+            prompt = one_line(item.question.prompt, max_length=50)
             state = Text("answered", style="green") if answered else Text("—", style="dim")
             reachable = session.can_visit(index)
             table.add_row(

@@ -23,6 +23,10 @@ HELP = """\
 - **SOP reference**: every SOP class in the standard; type to filter.
 - **Study lists**: a synthetic worklist; open series, instances and any DICOM header;
   o opens a folder of your own DICOM files the same way (headers only, nothing changed).
+- **Lab**: work a ticket against an embedded PACS (or talk to a real one): s send,
+  e echo, f C-FIND studies, r series, a answer the diagnostic questions, c change the
+  configuration, t the ticket again; the free lab adds o send a folder of your files.
+  Panes: your transcript, the PACS log, the study list (Images as that PACS counts them).
 - **Progress**: lessons, mastery by topic, exam scores, streak, readiness for an exam.
 - **Item analysis** (for instructors): every answered question, weakest first, with its
   difficulty, discrimination and flags; up/down shows a question's choice rates.

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from trainer.ui.fit import shorten_middle
 from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.sections import SECTIONS, section
 from trainer.ui.widgets.key_footer import KeyFooter
@@ -42,6 +43,17 @@ class HomeScreen(TrainerScreen[None]):
             label.append(f"  · {due} due now", style="bold")
         self.query_one(OptionList).replace_option_prompt("review", label)
         self._show_recent_exams()
+        self.call_after_refresh(self._show_place)  # after the first paint: lessons load
+
+    def _show_place(self) -> None:
+        """Continue names what it opens; a new learner is shown where to start."""
+        place = self.app.next_place()
+        title = "Start here" if not place.started and place.lesson else "Continue"
+        description = place.label().removeprefix("Start here: ")
+        room = max(20, self.size.width - 22)  # the title column and the list's frame
+        self.query_one(OptionList).replace_option_prompt(
+            "continue", _label(title, shorten_middle(description, room))
+        )
 
     def _show_recent_exams(self) -> None:
         """The last graded attempts, so progress is visible at a glance."""
