@@ -249,9 +249,11 @@ def test_media_storage_directory_is_not_a_storage_class(registry):
     assert by_keyword(registry, "UltrasoundImageStorageRetired").is_storage
 
 
-def test_lookup_by_uid(registry):
+def test_lookup_by_uid_and_keyword(registry):
     ct = registry.by_uid("1.2.840.10008.5.1.4.1.1.2")
     assert ct.name == "CT Image Storage"
+    assert registry.by_keyword(" CTImageStorage ") is ct
+    assert registry.by_keyword("NoSuchClass") is None
     assert registry.by_uid(" 1.2.840.10008.1.1 ").name == "Verification SOP Class"
     assert registry.by_uid("1.2.3") is None
 

@@ -252,6 +252,7 @@ class Registry:
     def __init__(self, classes: Iterable[SopClass]) -> None:
         self._classes = tuple(sorted(classes, key=lambda sop: uid_key(sop.uid)))
         self._by_uid = {sop.uid: sop for sop in self._classes}
+        self._by_keyword = {sop.keyword: sop for sop in self._classes if sop.keyword}
 
     def __iter__(self) -> Iterator[SopClass]:
         return iter(self._classes)
@@ -261,6 +262,10 @@ class Registry:
 
     def by_uid(self, uid: str) -> SopClass | None:
         return self._by_uid.get(uid.strip())
+
+    def by_keyword(self, keyword: str) -> SopClass | None:
+        """The class pydicom names by this keyword, e.g. CTImageStorage (the lab reads them)."""
+        return self._by_keyword.get(keyword.strip())
 
     def search(self, query: str) -> list[SopClass]:
         """Case-insensitive substring match on name, keyword or UID (retired included)."""
