@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import random
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from trainer.core.generators import Family, Generator, single_choice
@@ -337,6 +337,12 @@ class _Pools:
         self.common_modalities = sorted(
             {sop.modality or "" for sop in self.modality_subjects if sop.common}
         )
+        # Classes of the same kind (images, or PR/SR/KO), for distractors beyond the category.
+        self.kin = {
+            family: [sop for sop in self.active if sop.category in family]
+            for family in (_IMAGES, _NON_IMAGES)
+        }
+        self.common_kin = {family: [s for s in kin if s.common] for family, kin in self.kin.items()}
 
     def same_name(self, sop: SopClass) -> list[SopClass]:
         return [other for other in self.by_name[sop.name] if other.uid != sop.uid]
@@ -350,15 +356,16 @@ class _Pools:
         category = self.by_category.get(sop.category or "", []) if sop.category else []
         both = [other for other in modality if other.category == sop.category]
 
-        family = next((f for f in (_IMAGES, _NON_IMAGES) if sop.category in f), ())
-        kin = [other for other in self.active if other.category in family]
+        family = next((f for f in (_IMAGES, _NON_IMAGES) if sop.category in f), None)
+        kin = self.kin[family] if family else []
+        common_kin = self.common_kin[family] if family else []
 
         def tiers() -> Iterator[list[SopClass]]:
             yield _shuffled(rng, both)
             yield _shuffled(rng, modality)
             yield _shuffled(rng, category)
             # Then classes of the same kind (images, or PR/SR/KO), everyday ones first.
-            yield _shuffled(rng, [other for other in kin if other.common])
+            yield _shuffled(rng, common_kin)
             yield _shuffled(rng, kin)
             yield _shuffled(rng, self.by_service[sop.service_class])
             here = self.position.get(sop.uid, 0)
@@ -366,13 +373,15 @@ class _Pools:
             yield sorted(near, key=lambda other: abs(self.position[other.uid] - here))
             yield _shuffled(rng, self.active, len(self.active))
 
-        def fits(other: SopClass, taken: Sequence[SopClass]) -> bool:
-            names = {sop.name, *(chosen.name for chosen in taken)}
-            return other.name not in names and keep(other)
-
         chosen: list[SopClass] = []
+        names = {sop.name}
         for tier in tiers():
-            chosen += [other for other in tier if fits(other, chosen)][: count - len(chosen)]
+            for other in tier:
+                if other.name not in names and keep(other):
+                    chosen.append(other)
+                    names.add(other.name)
+                    if len(chosen) == count:
+                        break
             if len(chosen) == count:
                 break
         # The key must share its Modality with one option and its category with one, where the
@@ -380,9 +389,12 @@ class _Pools:
         for pool, same in ((modality, "modality"), (category, "category")):
             if chosen and not any(getattr(o, same) == getattr(sop, same) for o in chosen):
                 mixed = _shuffled(rng, pool, len(pool))
-                spare = [o for o in sorted(mixed, key=lambda o: not o.common) if fits(o, chosen)]
+                spare = [o for o in sorted(mixed, key=lambda o: not o.common)
+                         if o.name not in names and keep(o)]
                 if spare:
+                    names.discard(chosen[-1].name)
                     chosen[-1] = spare[0]
+                    names.add(spare[0].name)
         return chosen
 
 
@@ -689,19 +701,24 @@ def _dimse_task(parameter: str, qid: str) -> Question | None:
 # --- drawing parameters -----------------------------------------------------------------
 
 
+@functools.cache
+def _split(pick: Callable[[_Pools], list[SopClass]]) -> tuple[list[SopClass], list[SopClass]]:
+    """The subjects `pick` gives, everyday ones and the others (worked out once per pick)."""
+    subjects = pick(_pools())
+    return [s for s in subjects if s.common], [s for s in subjects if not s.common]
+
+
+def _choose(rng: random.Random, common: list[SopClass], rare: list[SopClass]) -> str:
+    """An everyday class nine times in ten, else another one."""
+    source = rare if rare and (rng.random() < RARE_SHARE or not common) else common
+    return uid_parameter(rng.choice(source).uid)
+
+
 def _mostly_common(
     pick: Callable[[_Pools], list[SopClass]],
 ) -> Callable[[random.Random], str]:
     """A subject from `pick`: an everyday class nine times in ten, else another one."""
-
-    def draw(rng: random.Random) -> str:
-        subjects = pick(_pools())
-        common = [sop for sop in subjects if sop.common]
-        rare = [sop for sop in subjects if not sop.common]
-        source = rare if rare and (rng.random() < RARE_SHARE or not common) else common
-        return uid_parameter(rng.choice(source).uid)
-
-    return draw
+    return lambda rng: _choose(rng, *_split(pick))
 
 
 def _either(*picks: Callable[[_Pools], list[SopClass]]) -> Callable[[random.Random], str]:
@@ -711,12 +728,24 @@ def _either(*picks: Callable[[_Pools], list[SopClass]]) -> Callable[[random.Rand
     return lambda rng: rng.choice(draws)(rng)
 
 
+@functools.cache
+def _service_subjects() -> dict[str, tuple[list[SopClass], list[SopClass]]]:
+    pools = _pools()
+    return {
+        service: (
+            [s for s in pools.by_service[service] if s.common],
+            [s for s in pools.by_service[service] if not s.common],
+        )
+        for service in pools.asked_services
+    }
+
+
 def _draw_service_subject(rng: random.Random) -> str:
     """A service class first (an everyday one nine times in ten), then a class of it."""
-    pools = _pools()
-    everyday = [s for s in pools.asked_services if any(c.common for c in pools.by_service[s])]
-    services = pools.asked_services if rng.random() < RARE_SHARE else everyday
-    return _mostly_common(lambda p: p.by_service[rng.choice(services)])(rng)
+    subjects = _service_subjects()
+    everyday = [service for service, (common, _) in subjects.items() if common]
+    services = list(subjects) if rng.random() < RARE_SHARE else everyday
+    return _choose(rng, *subjects[rng.choice(services)])
 
 
 def _gen(
