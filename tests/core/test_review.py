@@ -64,8 +64,8 @@ def test_rating_comes_from_the_answer():
     assert auto_rating("single_choice", True, None) == Rating.Good  # exam: time unknown
 
 
-def test_a_card_answered_wrong_comes_back_sooner_than_one_answered_right(tmp_path, clock, pool):
-    store = Store.in_dir(tmp_path, clock)
+def test_a_card_answered_wrong_comes_back_sooner_than_one_answered_right(backend, clock, pool):
+    store = backend.open(clock)
     wrong, right = of_type(pool, "single_choice", 2)
     session = answer_round(store, clock, [wrong, right], [False, True])
     assert [r.rating for r in session.reviews.values()] == [Rating.Again, Rating.Good]
@@ -76,8 +76,8 @@ def test_a_card_answered_wrong_comes_back_sooner_than_one_answered_right(tmp_pat
     assert status(store, clock.now(), UTC_DAY).due_now == 2
 
 
-def test_due_order_follows_fsrs_not_answer_order(tmp_path, clock, pool):
-    store = Store.in_dir(tmp_path, clock)
+def test_due_order_follows_fsrs_not_answer_order(backend, clock, pool):
+    store = backend.open(clock)
     first, second = of_type(pool, "single_choice", 2)
     answer_round(store, clock, [first], [True], seconds=5)  # Easy: days away
     answer_round(store, clock, [second], [False])  # Again: a minute away
@@ -85,8 +85,8 @@ def test_due_order_follows_fsrs_not_answer_order(tmp_path, clock, pool):
     assert store.due_question_ids(clock.now()) == [second.full_id, first.full_id]
 
 
-def test_learner_override_reschedules_and_matches_a_replay(tmp_path, clock, pool):
-    store = Store.in_dir(tmp_path, clock)
+def test_learner_override_reschedules_and_matches_a_replay(backend, clock, pool):
+    store = backend.open(clock)
     question = of_type(pool, "single_choice")[0]
     session = answer_round(store, clock, [question], [True])
     session.index = 0  # back on the answered question, as the feedback screen is
@@ -100,16 +100,16 @@ def test_learner_override_reschedules_and_matches_a_replay(tmp_path, clock, pool
     assert store.card(question.full_id).state == rebuild([(log.rating, log.reviewed_at)])
 
 
-def test_a_wrong_answer_cannot_be_rated_up(tmp_path, clock, pool):
-    store = Store.in_dir(tmp_path, clock)
+def test_a_wrong_answer_cannot_be_rated_up(backend, clock, pool):
+    store = backend.open(clock)
     session = answer_round(store, clock, of_type(pool, "single_choice"), [False])
     session.index = 0
     with pytest.raises(ValueError):
         session.rate(Rating.Good)
 
 
-def test_every_answer_is_a_review_and_the_card_is_their_replay(tmp_path, clock, pool):
-    store = Store.in_dir(tmp_path, clock)
+def test_every_answer_is_a_review_and_the_card_is_their_replay(backend, clock, pool):
+    store = backend.open(clock)
     question = of_type(pool, "true_false")[0]
     for right in (False, True, True):
         answer_round(store, clock, [question], [right])
@@ -120,8 +120,8 @@ def test_every_answer_is_a_review_and_the_card_is_their_replay(tmp_path, clock, 
     assert store.card(question.full_id).state == rebuild([(g.rating, g.reviewed_at) for g in logs])
 
 
-def test_exam_answers_schedule_cards_at_submit(tmp_path, clock, pool):
-    store = Store.in_dir(tmp_path, clock)
+def test_exam_answers_schedule_cards_at_submit(backend, clock, pool):
+    store = backend.open(clock)
     exam = Blueprint.model_validate({
         "id": "small", "title": "Small", "questions": 4, "time_limit_minutes": 15,
         "pass_mark": 75, "draws": [{"topics": ["uids"], "sources": ["banks"], "count": 4}],
@@ -140,8 +140,8 @@ def test_exam_answers_schedule_cards_at_submit(tmp_path, clock, pool):
     assert {ratings[item.question.full_id] for item in session.items[1:]} == {Rating.Again}
 
 
-def test_review_queue_due_first_then_new_up_to_the_daily_limit(tmp_path, clock, pool):
-    store = Store.in_dir(tmp_path, clock)
+def test_review_queue_due_first_then_new_up_to_the_daily_limit(backend, clock, pool):
+    store = backend.open(clock)
     set_new_per_day(store, 3)
     answered = pool[:2]
     answer_round(store, clock, answered, [False, True])
@@ -156,8 +156,8 @@ def test_review_queue_due_first_then_new_up_to_the_daily_limit(tmp_path, clock, 
     assert queue.questions == queue.due + queue.new
 
 
-def test_due_cards_whose_question_is_gone_are_counted_not_offered(tmp_path, clock, pool):
-    store = Store.in_dir(tmp_path, clock)
+def test_due_cards_whose_question_is_gone_are_counted_not_offered(backend, clock, pool):
+    store = backend.open(clock)
     answer_round(store, clock, pool[:1], [False])
     bank_only = [q for q in pool if q.full_id != pool[0].full_id]
     clock.advance(DAY)
@@ -165,8 +165,8 @@ def test_due_cards_whose_question_is_gone_are_counted_not_offered(tmp_path, cloc
     assert queue.due == [] and queue.missing == 1
 
 
-def test_status_counts_due_now_today_and_all(tmp_path, clock, pool):
-    store = Store.in_dir(tmp_path, clock)  # 09:00 UTC
+def test_status_counts_due_now_today_and_all(backend, clock, pool):
+    store = backend.open(clock)  # 09:00 UTC
     answer_round(store, clock, pool[:3], [False, True, True], seconds=60)
     clock.advance(5 * 60)
     figures = status(store, clock.now(), UTC_DAY)
@@ -177,8 +177,8 @@ def test_status_counts_due_now_today_and_all(tmp_path, clock, pool):
 @pytest.mark.parametrize(
     "after", [timedelta(days=9), timedelta(days=9, milliseconds=-1), timedelta(days=3, hours=13)]
 )
-def test_recall_by_kind_sums_what_fsrs_says_of_each_card(tmp_path, clock, pool, after):
-    store = Store.in_dir(tmp_path, clock)
+def test_recall_by_kind_sums_what_fsrs_says_of_each_card(backend, clock, pool, after):
+    store = backend.open(clock)
     answer_round(store, clock, pool[:12], [i % 3 != 0 for i in range(12)])
     later = clock.now() + after  # whole days since each review, just under, and between
     kinds = recall(store, later)

@@ -119,7 +119,7 @@ def test_lab_pacs_runs_in_the_foreground_and_stops_on_ctrl_c(tmp_path):
         first = process.stdout.readline()
         port = int(re.search(r"listening on 127\.0\.0\.1:(\d+)", first).group(1))
         assert main(["lab", "send", "127.0.0.1", str(port), "--aec", "FG_PACS",
-                     "--template", "xr-chest", "--seed", "3"]) == 0
+                     "--template", "xr-chest", "--seed", "12"]) == 0
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=30)
     finally:

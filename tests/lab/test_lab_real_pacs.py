@@ -25,7 +25,7 @@ def _send_and_find(folder):
 
     export = folder / "export"
     assert main(["study", "export", "--out", str(export), "--template", "mr-brain",
-                 "--seed", "4"]) == 0
+                 "--seed", "22"]) == 0
     with orthanc(folder / "orthanc") as pacs:
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):

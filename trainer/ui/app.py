@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -34,14 +34,71 @@ class PacsTrainerApp(App[int]):
     CSS_PATH = "app.tcss"
     BINDINGS = [Binding("f1", "help", "Help", id="help")]
 
-    def __init__(self, setup: Context, store: ProgressStore) -> None:
+    def __init__(self, setup: Context, store: ProgressStore | None) -> None:
+        """`store` None: a classroom, where the learner signs in before anything opens."""
         super().__init__()
         self.setup = setup
-        self.store = store
+        self._store = store
         self.clock: Clock = setup.clock
         self.seed = setup.seed
 
+    @property
+    def store(self) -> ProgressStore:
+        if self._store is None:
+            raise RuntimeError("no learner has signed in")
+        return self._store
+
+    @property
+    def is_instructor(self) -> bool:
+        return self.setup.signed_in is not None and self.setup.signed_in.is_instructor
+
     def on_mount(self) -> None:
+        if self._store is None:
+            from trainer.ui.screens.sign_in import SignInScreen
+
+            self.push_screen(SignInScreen(), lambda _: self._signed_in())
+        else:
+            self._open_home()
+
+    def _signed_in(self) -> None:
+        from trainer.core.store import StoreError
+
+        try:
+            store = self.setup.open_store()
+        except StoreError as exc:
+            self.notify(str(exc), title="Cannot open your progress", severity="error",
+                        markup=False, timeout=30)
+            return
+        self._store = self._keeping(store) if self.setup.store_is_server else store
+        self.sub_title = f"Signed in as {self.setup.learner}"
+        self._open_home()
+
+    def _keeping(self, store: ProgressStore) -> ProgressStore:
+        """A classroom store that keeps answers here while its server is away, and retries
+        (with backoff) every second until they are written."""
+        from trainer.core.review import rebuild
+        from trainer.core.store.outbox import Outbox
+
+        outbox = Outbox(store, self.setup.kept_journal(), rebuild, told=self._told)
+
+        def retry() -> None:
+            if outbox.pending:
+                self.run_worker(outbox.retry, thread=True, exclusive=True, group="kept")
+
+        self.set_interval(1.0, retry)
+        return cast(ProgressStore, outbox)
+
+    def _told(self, message: str) -> None:
+        """Say how the classroom database is doing, from any thread."""
+        def say() -> None:
+            self.notify(message, title="Your answers are safe", markup=False, timeout=10)
+
+        try:
+            self.call_from_thread(say)
+        except RuntimeError:  # already on the app's thread
+            say()
+
+    def _open_home(self) -> None:
         saved = self.store.get_setting("theme")
         if saved in self.available_themes:
             self.theme = saved
@@ -84,6 +141,15 @@ class PacsTrainerApp(App[int]):
         title = f"Study list, seed {seed} (synthetic)"
         self.push_screen(StudyBrowserScreen(generate_studies(seed, 10), title))
 
+    def open_cohort_report(self) -> None:
+        """The instructor's dashboard: every learner of the classroom, counted on a worker."""
+        if not self.is_instructor:
+            self.notify("Only an instructor can see the cohort report.", severity="warning")
+            return
+        from trainer.ui.screens.cohort import CohortScreen
+
+        self.push_screen(CohortScreen())
+
     def open_progress(self) -> None:
         """The dashboard is kept between visits (building its widgets is most of the cost of
         opening it); each visit counts the figures afresh."""
@@ -100,7 +166,8 @@ class PacsTrainerApp(App[int]):
         from trainer.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.store.location))
+            where = self._store.location if self._store else "a classroom (sign in first)"
+            self.push_screen(HelpScreen(where))
 
     def next_place(self) -> Place:
         """Where Continue goes: see trainer.core.course."""
@@ -272,7 +339,11 @@ class PacsTrainerApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Sections, keys and where progress is kept", self.action_help)
+        if self._store is None:  # nothing opens before the learner signs in
+            return
         for item in SECTIONS:
+            if not item.available(self):
+                continue
             yield SystemCommand(
                 f"Open {item.title}",
                 item.description,
@@ -287,9 +358,15 @@ def make_app(
     bank_dirs: Iterable[str | Path] = (),
     clock: Clock | None = None,
     content_root: Path | None = None,
+    store: str | None = None,
+    learner: str | None = None,
 ) -> PacsTrainerApp:
-    """Build the app exactly as the CLI does; raises StoreError if the progress file is bad."""
+    """Build the app exactly as the CLI does; raises StoreError if the progress file is bad.
+    A classroom store (or serving) opens on the sign-in screen instead."""
     setup = Context.from_options(
-        data_dir=data_dir, seed=seed, bank_dirs=bank_dirs, clock=clock, content_root=content_root
+        data_dir=data_dir, seed=seed, bank_dirs=bank_dirs, clock=clock, content_root=content_root,
+        store=store, learner=learner,
     )
+    if setup.sign_in_required:
+        return PacsTrainerApp(setup, None)
     return PacsTrainerApp(setup, setup.open_store())

@@ -102,7 +102,7 @@ def folder_objects(root: Path) -> Folder:
     items = []
     for study in found.studies:
         for series in study.series:
-            for instance in found.instances[series]:
+            for instance in found.files(study, series):
                 path = instance.path
                 syntax = _transfer_syntax(path)
                 label = str(path.relative_to(root))

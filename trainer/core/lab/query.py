@@ -91,7 +91,7 @@ def _records(stored: ImportResult, level: str) -> list[dict[str, Value]]:
                 records.append(series_values)
                 continue
             for part in parts:
-                for found in stored.instances[part]:
+                for found in stored.files(study, part):
                     records.append({
                         "StudyInstanceUID": study.study_instance_uid,
                         "SeriesInstanceUID": uid,

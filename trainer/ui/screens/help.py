@@ -21,8 +21,11 @@ HELP = """\
   open is offered for resuming (the clock keeps running while the app is closed).
 - **Review due**: spaced review (FSRS) of what you answered, plus new questions a day.
 - **SOP reference**: every SOP class in the standard; type to filter.
-- **Study lists**: a synthetic worklist; open series, instances and any DICOM header;
-  o opens a folder of your own DICOM files the same way (headers only, nothing changed).
+- **Study lists**: a synthetic worklist; open series, instances and any DICOM header.
+  Imgs counts all instances, Number of Study Related Instances (0020,1208), as a PACS
+  returns it; c switches to a viewer's choices (pixel-data instances, frames). o opens a
+  folder of your own DICOM files the same way (headers only, nothing changed); s lists the
+  files skipped and remarked, with the reason.
 - **Lab**: work a ticket against an embedded PACS (or talk to a real one): s send,
   e echo, f C-FIND studies, r series, a answer the diagnostic questions, c change the
   configuration, t the ticket again; the free lab adds o send a folder of your files.
@@ -47,6 +50,13 @@ table; / back to the filter; enter opens a class.
 
 **Your progress** is saved the moment you act, in `{data}`.
 Use `--data-dir DIR` or `PACS_TRAINER_HOME` to keep it elsewhere.
+
+**In a classroom** (`pacs-trainer serve`, or `--store postgresql://...`) you sign in with
+your name and passphrase; the first time, you choose the passphrase and type the join code
+from your instructor. You see only your own progress. If the classroom's database is away
+for a moment, your answers are kept and written when it is back: keep going. Instructors
+also get the **Cohort report**: every learner, the weakest topics, each question's figures
+(r counts again).
 
 **Command line**: `pacs-trainer --help` lists the commands (registry, bank, ...).
 """

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from trainer.core.store import StoreUnavailable
 from trainer.ui.fit import shorten_middle
 from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.sections import SECTIONS, section
@@ -36,7 +37,10 @@ class HomeScreen(TrainerScreen[None]):
 
         A plain SQL count: importing the scheduler (fsrs) here would slow the first paint."""
         now = self.app.clock.now()
-        due = self.app.store.card_counts(now, now)[0]
+        try:
+            due = self.app.store.card_counts(now, now)[0]
+        except StoreUnavailable:  # a classroom's server is away: the counts wait
+            return
         review = section("review")
         label = _label(review.title, review.description)
         if due:
@@ -101,7 +105,7 @@ class HomeScreen(TrainerScreen[None]):
         yield OptionList(
             *(
                 Option(_label(s.title, s.description), id=s.id)
-                for s in SECTIONS
+                for s in SECTIONS if s.available(self.app)
             ),
             id="sections",
         )
