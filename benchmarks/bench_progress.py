@@ -140,7 +140,7 @@ def figures() -> list[Figure]:
     exam = load_blueprints(question_bank_dir() / "exams").get("sop-certification")
 
     def compute() -> None:
-        readiness(exam, dashboard(store, NOW, ["dicom-basics"]).recall)
+        readiness(exam, dashboard(store, NOW, ["dicom-basics"]).evidence)
 
     computed = median_seconds(compute, repeat=REPEAT)
     opened = statistics.median(asyncio.run(open_times(folder, REPEAT + 1))[1:])  # 1st: warm-up

@@ -52,14 +52,24 @@ def test_select_by_topic_bank_and_source(pool):
     assert len(select_questions(pool, rng=rng, count=7)) == 7
 
 
-def test_select_by_lesson_takes_its_anchored_questions_and_its_topics(pool):
-    chosen = select_questions(pool, rng=random.Random(2), count=1000, lesson="uids",
-                              topics=["file-meta"])
-    assert chosen
-    for question in chosen:
-        anchored = question.lesson is not None and question.lesson.id == "uids"
-        assert anchored or "file-meta" in question.topics
-    assert any(q.lesson and q.lesson.id == "uids" and "file-meta" not in q.topics for q in chosen)
+def test_a_lesson_quiz_asks_only_what_that_lesson_and_earlier_ones_taught(pool):
+    """The newcomer's case: "Quiz me" on lesson 1 asked about GSPS (lesson 5) because a
+    question shared a topic with it."""
+    from trainer.core.lessons import load_lessons
+    from trainer.core.paths import lessons_dir
+    from trainer.core.topics import taught_by
+
+    lessons = load_lessons(lessons_dir()).lessons
+    course = [lesson.id for lesson in lessons]
+    for place, lesson in enumerate(lessons):
+        chosen = select_questions(pool, rng=random.Random(2), count=1000, lesson=lesson.id,
+                                  topics=lesson.topics, course=course)
+        assert chosen, lesson.id
+        for question in chosen:
+            anchored = question.lesson is not None and question.lesson.id == lesson.id
+            assert anchored or set(question.topics) & set(lesson.topics)
+            later = [t for t in question.topics if course.index(taught_by(t)) > place]
+            assert not later, (lesson.id, question.full_id, later)
 
 
 def test_select_mistakes_only(pool, catalog):

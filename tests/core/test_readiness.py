@@ -170,3 +170,32 @@ def test_the_chance_to_pass_is_calibrated_across_simulated_learners():
         assert abs(predicted - observed) <= 0.10, (predicted, observed, len(band))
         checked += 1
     assert checked >= 8
+
+
+def test_the_kept_sums_equal_the_answers_weighed_the_slow_way(tmp_path, clock, pool):
+    """The store keeps each answer's decayed weight as it comes (a trigger); weighing every
+    answer again from the history must give the same evidence."""
+    from trainer.core.review import EVIDENCE_WEIGHTS, HALF_LIFE_DAYS
+
+    store = Store.in_dir(tmp_path, clock)
+    practise(store, clock, pool, 0.6, 8, seed=1)
+    clock.advance(9 * 86400)
+    take_exam(store, clock, pool, 0.5, seed=2)
+    later = clock.now() + timedelta(days=30)
+    kinds = {c.info.question_id: (c.info.question_type, c.info.topics) for c in store.cards()}
+    slow: dict[tuple, list[float]] = {}
+    for answer in store.answers():
+        age = (later - answer.answered_at).total_seconds() / 86400
+        weight = EVIDENCE_WEIGHTS[answer.mode] * 0.5 ** (age / HALF_LIFE_DAYS)
+        kind = kinds[answer.question_id]
+        sums = slow.setdefault(kind, [0.0, 0.0])
+        sums[0] += weight
+        sums[1] += weight * answer.score
+    kept = {}
+    for item in evidence(store, later):
+        sums = kept.setdefault((item.type, item.topics), [0.0, 0.0])
+        sums[0] += item.weight
+        sums[1] += item.score
+    assert set(kept) == set(slow)
+    for kind, (weight, score) in slow.items():
+        assert kept[kind][0] == pytest.approx(weight) and kept[kind][1] == pytest.approx(score)

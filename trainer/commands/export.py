@@ -124,7 +124,8 @@ def select(args: argparse.Namespace, seed: int, setup: Context
     pool = setup.banks.questions
     chosen = select_questions(
         pool, rng=random.Random(seed), count=args.count or len(pool) + len(mistakes),
-        topics=plan.topics, lesson=plan.lesson, banks=args.bank, mistakes=mistakes,
+        topics=plan.topics, lesson=plan.lesson, course=plan.course, banks=args.bank,
+        mistakes=mistakes,
     )
     order = {question.full_id: index for index, question in enumerate(pool)}
     chosen.sort(key=lambda q: order.get(q.full_id, len(order)))

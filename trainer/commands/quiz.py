@@ -400,7 +400,8 @@ def _practice(
         return 0
     rng = random.Random(seed)
     questions = select_questions(
-        pool, rng=rng, count=count, topics=plan.topics, lesson=plan.lesson, mistakes=mistakes
+        pool, rng=rng, count=count, topics=plan.topics, lesson=plan.lesson, course=plan.course,
+        mistakes=mistakes,
     )
     if not questions:
         error(f"no questions for {plan.what}")

@@ -35,6 +35,7 @@ class Plan:
     what: str
     topics: tuple[str, ...] = ()
     lesson: str | None = None
+    course: tuple[str, ...] = ()  # with a lesson: the lesson ids in course order
     mistakes: bool = False
 
 
@@ -57,7 +58,8 @@ def practice_plan(args: argparse.Namespace, setup: Context) -> Plan | int:
             error(f"unknown lesson {args.lesson!r}{did_you_mean(args.lesson, ids)}; "
                   f"the lessons are: {', '.join(ids)}")
             return 2
-        return Plan(f"lesson {lesson.id}", topics=lesson.topics, lesson=lesson.id)
+        course = tuple(known.id for known in lessons.lessons)
+        return Plan(f"lesson {lesson.id}", topics=lesson.topics, lesson=lesson.id, course=course)
     if args.mistakes:
         return Plan("your mistakes", mistakes=True)
     return Plan("all topics")

@@ -17,7 +17,7 @@ from trainer.core.pool import find_questions, source_of
 from trainer.core.questions import Grade, Presented, Question, grade, present
 from trainer.core.review import Rating, Scheduled, override, schedule_answers
 from trainer.core.store import ProgressStore
-from trainer.core.topics import TOPICS, topic_title
+from trainer.core.topics import TOPICS, in_lesson_quiz, topic_title
 
 
 @dataclass(frozen=True)
@@ -61,14 +61,17 @@ def select_questions(
     count: int,
     topics: Iterable[str] = (),
     lesson: str | None = None,
+    course: Sequence[str] = (),
     banks: Iterable[str] = (),
     sources: Iterable[str] = (),
     mistakes: Iterable[str] = (),
 ) -> list[Question]:
     """Up to `count` questions in random order, fewer when fewer match.
 
-    Empty filters match everything. `topics` keeps questions sharing a topic; with `lesson`,
-    questions anchored to that lesson are kept too (pass the lesson's topics as `topics`).
+    Empty filters match everything. `topics` keeps questions sharing a topic. With `lesson`
+    (pass its topics as `topics`, and `course`, the lesson ids in course order), the quiz of
+    that lesson: questions about it that ask nothing a later lesson teaches
+    (`topics.in_lesson_quiz`).
     `mistakes` keeps only those question ids (generated ones are rebuilt if the pool lacks
     them); an empty list means no such filter, so check for "no mistakes" before asking.
     """
@@ -80,12 +83,11 @@ def select_questions(
         candidates = list(pool)
 
     def wanted(question: Question) -> bool:
-        on_topic = bool(topics.intersection(question.topics))
         if lesson is not None:
-            anchor = question.lesson
-            in_scope = on_topic or (anchor is not None and anchor.id == lesson)
+            anchor = question.lesson.id if question.lesson is not None else None
+            in_scope = in_lesson_quiz(question.topics, anchor, lesson, topics, course)
         else:
-            in_scope = on_topic or not topics
+            in_scope = not topics or bool(topics.intersection(question.topics))
         return (
             in_scope
             and (not banks or question.bank in banks)

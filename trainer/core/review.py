@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from fsrs import Card, Rating, Scheduler
@@ -263,8 +263,8 @@ class Evidence:
 # are given cold; a practice answer may follow a lesson just read or the feedback on the
 # question before, so it counts half. Lab steps are answered cold too.
 EVIDENCE_WEIGHTS = {"exam": 1.0, "review": 1.0, "lab": 1.0, "practice": 0.5}
-HALF_LIFE_DAYS = 21  # an answer three weeks old counts half: what was known is forgotten
-EVIDENCE_DAYS = 180  # older answers count for next to nothing and are not read
+HALF_LIFE_DAYS = 21  # an answer three weeks old counts half (kept in schema 5's sums)
+EVIDENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)  # the sums' scale: 2^(days since / 21)
 ENOUGH_EVIDENCE = 10  # answers (weighed) on an exam's parts before readiness is estimated
 
 
@@ -300,16 +300,15 @@ def recall(store: ProgressStore, now: datetime) -> list[Recall]:
 
 
 def evidence(store: ProgressStore, now: datetime) -> list[Evidence]:
-    """The learner's answers of the last EVIDENCE_DAYS, weighed by mode and age, by kind."""
-    since = now - timedelta(days=EVIDENCE_DAYS)
-    today = now.astimezone(UTC).date()
+    """The learner's answers, weighed by mode and age (half every HALF_LIFE_DAYS), by kind."""
+    days = (now - EVIDENCE_EPOCH).total_seconds() / 86400
+    scale = 2.0 ** (-days / HALF_LIFE_DAYS)
     sums: dict[tuple[str, str, str], list[float]] = {}
-    for question_type, bank, topics, mode, day, count, score in store.answer_evidence(since):
-        age = max(0, (today - date.fromisoformat(day)).days)
-        weight = EVIDENCE_WEIGHTS.get(mode, 0.5) * 0.5 ** (age / HALF_LIFE_DAYS)
+    for question_type, bank, topics, mode, decayed, decayed_score in store.answer_evidence():
+        weight = EVIDENCE_WEIGHTS.get(mode, 0.5) * scale
         found = sums.setdefault((question_type, bank, topics), [0.0, 0.0])
-        found[0] += weight * count
-        found[1] += weight * float(score or 0)
+        found[0] += weight * float(decayed or 0)
+        found[1] += weight * float(decayed_score or 0)
     return [
         Evidence(kind, bank, tuple(topics.split()), weight, score)
         for (kind, bank, topics), (weight, score) in sums.items()

@@ -322,6 +322,7 @@ class PacsTrainerApp(App[int]):
             count=count,
             topics=lesson.topics if lesson else topics,
             lesson=lesson.id if lesson else None,
+            course=[known.id for known in self.lessons.lessons],
             sources=sources,
             banks=banks,
             mistakes=mistakes,

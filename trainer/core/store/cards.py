@@ -72,17 +72,18 @@ class CardStore(StoreBase):
             (at.isoformat(), self.learner_id),
         )
 
-    def answer_evidence(self, since: datetime) -> list[EvidenceRow]:
-        """The answers given since then, counted by what they were about and when: question
-        type, bank, topics (as the card keeps them), mode, the day (YYYY-MM-DD, UTC), how many
-        and their summed score. What readiness and mastery weigh; answers to questions that
-        have no card yet are not counted."""
+    def answer_evidence(self) -> list[EvidenceRow]:
+        """The learner's answers summed by what they were about (question type, bank, topics,
+        as the card keeps them) and mode, each scaled by 2^(days since 2020 / 21): multiply by
+        2^(-days to now / 21) for answers that lose half their weight every 21 days (the
+        schema keeps these sums as answers come). Answers whose question has no card yet are
+        not counted."""
         return self._read(
-            "SELECT c.question_type, c.bank, c.topics, a.mode, substr(a.answered_at, 1, 10), "
-            "count(*), sum(a.score) FROM answers a JOIN cards c ON c.learner_id = a.learner_id "
-            "AND c.question_id = a.question_id WHERE a.learner_id = ? AND a.answered_at >= ? "
-            "GROUP BY c.question_type, c.bank, c.topics, a.mode, substr(a.answered_at, 1, 10)",
-            (self.learner_id, since.isoformat()),
+            "SELECT c.question_type, c.bank, c.topics, e.mode, sum(e.decayed), "
+            "sum(e.decayed_score) FROM answer_evidence e JOIN cards c ON "
+            "c.learner_id = e.learner_id AND c.question_id = e.question_id "
+            "WHERE e.learner_id = ? GROUP BY c.question_type, c.bank, c.topics, e.mode",
+            (self.learner_id,),
         )
 
     def reviews(self, question_id: str) -> list[ReviewEntry]:

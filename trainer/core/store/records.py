@@ -163,8 +163,9 @@ Rebuild = Callable[[Sequence[tuple[int, datetime]]], CardState]
 # A card's recall, as plain data: type, bank, topics, stability, days since its last review,
 # whether that review was right.
 RecallRow = tuple[str, str, str, float | None, int | None, bool | None]
-# Answers counted by kind and day: type, bank, topics, mode, day, how many, summed score.
-EvidenceRow = tuple[str, str, str, str, str, int, float]
+# Answers summed by kind and mode, scaled as schema 5's answer_evidence keeps them: type,
+# bank, topics, mode, their weight, their score.
+EvidenceRow = tuple[str, str, str, str, float, float]
 
 
 def page_bits(pages: Iterable[int]) -> int:

@@ -11,6 +11,7 @@ and the dashboard still work.
 
 from __future__ import annotations
 
+import math
 import os
 import sqlite3
 import time
@@ -126,6 +127,10 @@ class SqliteDatabase:
         else:
             db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        try:  # the schema's triggers use power(), which some SQLite builds leave out
+            db.execute("SELECT power(2, 1)")
+        except sqlite3.OperationalError:
+            db.create_function("power", 2, math.pow, deterministic=True)
         return db
 
     def _check_header(self) -> None:

@@ -24,6 +24,7 @@ from textual.widgets import (
     Static,
 )
 
+from trainer.core.pool import SOURCE_LABELS
 from trainer.core.practice import PracticeSession
 from trainer.core.questions import Question
 from trainer.core.sanitize import strip_controls
@@ -35,11 +36,6 @@ from trainer.ui.widgets.bank_problems import BankProblems
 from trainer.ui.widgets.key_footer import KeyFooter
 from trainer.ui.widgets.question_view import QuestionView
 
-SOURCE_LABELS = {
-    "banks": "Question banks (written by instructors)",
-    "registry": "SOP registry (generated)",
-    "studies": "Study lists (generated)",
-}
 DEFAULT_COUNT = 10
 
 

@@ -148,8 +148,11 @@ class ProgressScreen(TrainerScreen[None]):
         """Count first, then come to the front: the figures are drawn in the same paint as the
         screen. A count that takes longer than FIGURES_WAIT shows "Counting…" meanwhile."""
         blueprints = self.app.blueprints.blueprints
-        if self.blueprint_id is None and blueprints:
-            self.blueprint_id = blueprints[0].id
+        if self.blueprint_id is None and blueprints:  # the exam taken last, else the first
+            last = self.app.store.last_graded_attempts(1)
+            ids = [blueprint.id for blueprint in blueprints]
+            taken = last[0].blueprint if last else None
+            self.blueprint_id = taken if taken in ids else ids[0]
         self._opened_from = self.app.screen
         self._count()
         self._front = self.app.set_timer(FIGURES_WAIT, self._come_forward)

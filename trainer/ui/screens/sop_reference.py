@@ -13,9 +13,23 @@ from trainer.ui.fit import shorten_middle
 from trainer.ui.screens.base import TrainerModal, TrainerScreen
 from trainer.ui.widgets.key_footer import KeyFooter
 
+_PRESENCE = {"yes": "yes", "no": "no", "conditional": "only in some instances (conditional)"}
+_RULE = {"fixed": "the IOD requires it", "convention": "what equipment writes; the IOD leaves "
+         "it open"}
 
-def _yes_no(value: bool | None) -> str:
-    return "unknown" if value is None else ("yes" if value else "no")
+
+def _presence(value: str | None) -> str:
+    return _PRESENCE.get(value or "", "not verified")
+
+
+def _modality(sop: SopClass) -> str:
+    if not sop.modality:
+        return "-"
+    text = sop.modality
+    if sop.other_modalities:
+        text += f" (also {', '.join(sop.other_modalities)})"
+    rule = _RULE.get(sop.modality_rule or "")
+    return f"{text}: {rule}" if rule else text
 
 
 class SopDetailScreen(TrainerModal[None]):
@@ -34,11 +48,12 @@ class SopDetailScreen(TrainerModal[None]):
             ("UID", sop.uid),
             ("Keyword", sop.keyword or "-"),
             ("Service class", sop.service_class),
-            ("Modality", sop.modality or "-"),
+            ("Modality", _modality(sop)),
             ("Category", sop.category or "-"),
-            ("Pixel Data", _yes_no(sop.has_pixel_data)),
-            ("Multi-frame", _yes_no(sop.multi_frame)),
+            ("Pixel Data", _presence(sop.pixel_data)),
+            ("Multi-frame", _presence(sop.frames)),
             ("Retired", "yes" if sop.retired else "no"),
+            ("Everyday", "yes: a class a PACS analyst meets" if sop.common else "no"),
         ]
         text = Text()
         for label, value in rows:
