@@ -53,7 +53,13 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
     timeout = argparse.ArgumentParser(add_help=False)
     timeout.add_argument("--timeout", type=float, default=10.0, metavar="S",
                          help="bound on every network wait, 0.5 to 300 seconds (default 10)")
+    _add_pacs(actions, common, timeout)
+    _add_clients(actions, common, timeout)
+    _add_scenarios(actions, common, timeout)
 
+
+def _add_pacs(actions: Any, common: argparse.ArgumentParser,
+              timeout: argparse.ArgumentParser) -> None:
     pacs = actions.add_parser(
         "pacs", parents=[common, timeout], help="run the embedded PACS in the foreground",
         description=(
@@ -89,6 +95,10 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
                       help="refuse objects (0xA700) once this much is stored")
     pacs.set_defaults(func=run_pacs)
 
+
+def _add_clients(actions: Any, common: argparse.ArgumentParser,
+                 timeout: argparse.ArgumentParser) -> None:
+    """echo, send, find, get: a peer's address and AE titles, then what each asks."""
     peer = argparse.ArgumentParser(add_help=False)
     peer.add_argument("host", help="the PACS's host name or address, e.g. 127.0.0.1")
     peer.add_argument("port", type=int, help="its DICOM port")
@@ -146,6 +156,9 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
     get.add_argument("--out", required=True, metavar="DIR", help="folder to write them into")
     get.set_defaults(func=run_get)
 
+
+def _add_scenarios(actions: Any, common: argparse.ArgumentParser,
+                   timeout: argparse.ArgumentParser) -> None:
     scenarios = actions.add_parser("scenarios", parents=[common], help="list the lab's tickets",
                                    description="The lab scenarios: tickets to work.")
     scenarios.add_argument("--json", action="store_true", help="print JSON")

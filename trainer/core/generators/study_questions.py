@@ -176,47 +176,10 @@ def _count_difference(parameter: str, qid: str) -> Question | None:
     policy = _OTHER_POLICY[other]
     shown, theirs = study.count(CountPolicy.PIXEL_DATA), study.count(policy)
     every, frames = study.count(CountPolicy.ALL_INSTANCES), study.count(CountPolicy.FRAMES)
-    others = _without_pixels(study)
-    kinds = [series.modality for series in others]
-    if other == "VNA":
-        extra = theirs - shown
-        right = (
-            f"The VNA also counts the {' and '.join(dict.fromkeys(kinds))} "
-            f"{'object, which has' if extra == 1 else 'objects, which have'} no pixel data."
-        )
-        why = (
-            f"Both systems hold the same {theirs} instances, among them "
-            f"{_objects(theirs - shown, kinds)}, {_which_carry(theirs - shown)} no pixel data. "
-            "This PACS counts only instances with pixel data; this VNA counts every stored "
-            "instance, as Number of Study Related Instances (0020,1208) does. Other products "
-            "may count the other way round: ask what each screen counts."
-        )
-    else:
-        right = "The viewer counts the frames of the multi-frame images."
-        why = (
-            "The study holds multi-frame images. This PACS counts instances with pixel data; "
-            "counting frames, each multi-frame instance adds its Number of Frames (0028,0008), "
-            "so a frame count can be far larger for the same images."
-        )
-    series = len(study.series)
-    # Each wrong explanation is one the numbers in the exhibit rule out.
-    candidates = [
-        (f"The {other} counts series, not instances.", series != theirs),
-        ("The PACS counts series, not instances.", series != shown),
-        (f"The {other} counts every frame of the multi-frame images.", frames != theirs),
-        (
-            f"The {other} counts every stored instance, PR, SR and KO objects included.",
-            every != theirs,
-        ),
-        (f"The PACS counts frames; the {other} counts instances.", frames != shown),
-        (
-            f"The PACS counts every stored instance; the {other} counts only images.",
-            every != shown,
-        ),
-    ]
-    wrong = [text for text, ruled_out in candidates if ruled_out]
+    wrong = _ruled_out(other, len(study.series), shown, theirs, every, frames)
     if len(wrong) < 3:
         return None
+    right, why = _count_reason(study, other, shown, theirs)
     columns = ("Name", "Acc#", "Description", "Mods")
     rows = tuple(
         (*row, str(s.count(CountPolicy.PIXEL_DATA)), str(s.count(policy)))
@@ -232,9 +195,9 @@ def _count_difference(parameter: str, qid: str) -> Question | None:
             f"shows {shown} and the {other} {theirs}. What most likely explains the difference?"
         ),
         explanation=(
-            f"{why} The study has {series} series, {every} instances and {frames} frames, "
-            "which rules out the other explanations. Explain the difference to users before "
-            "they report missing images."
+            f"{why} The study has {len(study.series)} series, {every} instances and {frames} "
+            "frames, which rules out the other explanations. Explain the difference to users "
+            "before they report missing images."
         ),
         topics=("image-counts", "study-lists"),
         difficulty=2,
@@ -247,6 +210,52 @@ def _count_difference(parameter: str, qid: str) -> Question | None:
             rows=rows,
         ),
     )
+
+
+def _count_reason(study: st.Study, other: str, shown: int, theirs: int) -> tuple[str, str]:
+    """The right explanation of the two counts, and why it holds."""
+    if other != "VNA":
+        return (
+            "The viewer counts the frames of the multi-frame images.",
+            "The study holds multi-frame images. This PACS counts instances with pixel data; "
+            "counting frames, each multi-frame instance adds its Number of Frames (0028,0008), "
+            "so a frame count can be far larger for the same images.",
+        )
+    kinds = [series.modality for series in _without_pixels(study)]
+    extra = theirs - shown
+    right = (
+        f"The VNA also counts the {' and '.join(dict.fromkeys(kinds))} "
+        f"{'object, which has' if extra == 1 else 'objects, which have'} no pixel data."
+    )
+    why = (
+        f"Both systems hold the same {theirs} instances, among them "
+        f"{_objects(extra, kinds)}, {_which_carry(extra)} no pixel data. "
+        "This PACS counts only instances with pixel data; this VNA counts every stored "
+        "instance, as Number of Study Related Instances (0020,1208) does. Other products "
+        "may count the other way round: ask what each screen counts."
+    )
+    return right, why
+
+
+def _ruled_out(
+    other: str, series: int, shown: int, theirs: int, every: int, frames: int
+) -> list[str]:
+    """Wrong explanations, each one the numbers in the exhibit rule out."""
+    candidates = [
+        (f"The {other} counts series, not instances.", series != theirs),
+        ("The PACS counts series, not instances.", series != shown),
+        (f"The {other} counts every frame of the multi-frame images.", frames != theirs),
+        (
+            f"The {other} counts every stored instance, PR, SR and KO objects included.",
+            every != theirs,
+        ),
+        (f"The PACS counts frames; the {other} counts instances.", frames != shown),
+        (
+            f"The PACS counts every stored instance; the {other} counts only images.",
+            every != shown,
+        ),
+    ]
+    return [text for text, ruled in candidates if ruled]
 
 
 _OTHER_POLICY = {"VNA": CountPolicy.ALL_INSTANCES, "viewer": CountPolicy.FRAMES}
