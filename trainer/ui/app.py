@@ -330,7 +330,15 @@ class PacsTrainerApp(App[int]):
         if not questions:
             self.notify("No questions match that choice.", severity="warning")
             return
-        title = f"Practice: {lesson.title}" if lesson else "Practice"
+        chosen = list(topics)
+        if lesson:
+            title = f"Practice: {lesson.title}"
+        elif len(chosen) == 1:
+            from trainer.core.topics import topic_title
+
+            title = f"Practice: {topic_title(chosen[0])}"
+        else:
+            title = "Practice"
         self.run_practice(questions, title, rng=rng, replace=replace)
 
     def run_practice(

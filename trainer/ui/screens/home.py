@@ -54,7 +54,7 @@ class HomeScreen(TrainerScreen[None]):
         place = self.app.next_place()
         title = "Start here" if not place.started and place.lesson else "Continue"
         description = place.label().removeprefix("Start here: ")
-        room = max(20, self.size.width - 22)  # the title column and the list's frame
+        room = max(20, self.size.width - 28)  # the title column and the list's frame
         self.query_one(OptionList).replace_option_prompt(
             "continue", _label(title, shorten_middle(description, room))
         )
