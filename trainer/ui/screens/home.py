@@ -8,6 +8,8 @@ from textual.binding import Binding
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from trainer.core.clock import minutes_left
+from trainer.core.store import ExamAttempt
 from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.sections import SECTIONS, section
 from trainer.ui.widgets.key_footer import KeyFooter
@@ -24,11 +26,15 @@ class HomeScreen(TrainerScreen[None]):
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
 
+    _open_exam: ExamAttempt | None = None
+    _exam_label: Text | None = None
+
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
         options.highlighted = 0
         options.focus()
         self.call_after_refresh(self._offer_resume)
+        self.set_interval(1, self._show_open_exam)
 
     def on_screen_resume(self) -> None:
         """Review due says how many cards are due now, fresh each time home comes back.
@@ -42,6 +48,8 @@ class HomeScreen(TrainerScreen[None]):
             label.append(f"  · {due} due now", style="bold")
         self.query_one(OptionList).replace_option_prompt("review", label)
         self._show_recent_exams()
+        self._open_exam = self.app.store.unfinished_attempt()
+        self._show_open_exam()
 
     def _show_recent_exams(self) -> None:
         """The last graded attempts, so progress is visible at a glance."""
@@ -61,23 +69,25 @@ class HomeScreen(TrainerScreen[None]):
     def _offer_resume(self) -> None:
         """An exam left open (closed app, crash, power cut) is offered first thing."""
         attempt = self.app.store.unfinished_attempt()
-        if attempt is None:
-            return
-        from trainer.ui.screens.confirm import Confirm
+        if attempt is not None:
+            self.app.offer_open_exam(attempt)
 
-        left = attempt.deadline - self.app.clock.now()
-        when = (
-            f"about {max(0, int(left.total_seconds() // 60))} minutes left"
-            if left.total_seconds() > 0
-            else "its time has run out; it will be graded"
-        )
-        details = f"Exam “{attempt.blueprint}” is still open ({when})."
-
-        def decided(resume: bool | None) -> None:
-            if resume:
-                self.app.resume_exam()
-
-        self.app.push_screen(Confirm("Resume your exam?", details, "Resume", "Later"), decided)
+    def _show_open_exam(self) -> None:
+        """The Exam row says when an exam is open, with its clock running: "Quick check
+        open, 13 min left" (read when home comes back; counted down every second)."""
+        exam = section("exam")
+        label = _label(exam.title, exam.description)
+        attempt = self._open_exam
+        if attempt is not None:
+            left = attempt.deadline - self.app.clock.now()
+            label = _label(exam.title, "")
+            where = " in another window" if attempt.held(self.app.clock.now()) else ""
+            label.append(f"{attempt.title} open{where}, ", style="bold")
+            label.append(f"{minutes_left(left)} left" if left.total_seconds() > 0
+                         else "time is up: see your result", style="bold")
+        if label != self._exam_label:
+            self._exam_label = label
+            self.query_one(OptionList).replace_option_prompt("exam", label)
 
     def compose(self) -> ComposeResult:
         yield Header()
