@@ -34,7 +34,7 @@ class HomeScreen(TrainerScreen[None]):
         options.highlighted = 0
         options.focus()
         self.call_after_refresh(self._offer_resume)
-        self.set_interval(1, self._show_open_exam)
+        self.set_interval(1, self.show_open_exam)
 
     def on_screen_resume(self) -> None:
         """Review due says how many cards are due now, fresh each time home comes back.
@@ -49,7 +49,7 @@ class HomeScreen(TrainerScreen[None]):
         self.query_one(OptionList).replace_option_prompt("review", label)
         self._show_recent_exams()
         self._open_exam = self.app.store.unfinished_attempt()
-        self._show_open_exam()
+        self.show_open_exam()
 
     def _show_recent_exams(self) -> None:
         """The last graded attempts, so progress is visible at a glance."""
@@ -72,7 +72,7 @@ class HomeScreen(TrainerScreen[None]):
         if attempt is not None:
             self.app.offer_open_exam(attempt)
 
-    def _show_open_exam(self) -> None:
+    def show_open_exam(self) -> None:
         """The Exam row says when an exam is open, with its clock running: "Quick check
         open, 13 min left" (read when home comes back; counted down every second)."""
         exam = section("exam")

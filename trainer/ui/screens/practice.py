@@ -29,6 +29,7 @@ from trainer.core.questions import Question
 from trainer.core.sanitize import strip_controls
 from trainer.core.topics import TOPICS
 from trainer.ui.screens.base import TrainerScreen
+from trainer.ui.screens.confirm import Confirm
 from trainer.ui.widgets.answer_summary import answer_summary
 from trainer.ui.widgets.bank_problems import BankProblems
 from trainer.ui.widgets.key_footer import KeyFooter
@@ -227,10 +228,26 @@ class PracticeScreen(TrainerScreen[None]):
             self.app.open_lesson(anchor.id, anchor=section)
 
     def action_leave(self) -> None:
-        if self.session.answered:
-            self.app.switch_screen(PracticeSummaryScreen(self.session, self.practice_title))
-        else:
+        """End the round, after asking once it is under way (a stray Esc must not end it)."""
+        session = self.session
+        if not session.answered and session.index == 0:
             self.app.pop_screen()
+            return
+
+        def decided(yes: bool | None) -> None:
+            if not yes:
+                return
+            if session.answered:
+                self.app.switch_screen(PracticeSummaryScreen(session, self.practice_title))
+            else:
+                self.app.pop_screen()
+
+        left = session.total - session.index - (session.current_grade is not None)
+        details = (f"You answered {session.answered} of {session.total}; your answers are "
+                   f"saved. The {left} question{'' if left == 1 else 's'} left will be "
+                   "skipped.")
+        self.app.push_screen(Confirm("End this round?", details, "End it", "Keep going"),
+                             decided)
 
 
 class FeedbackView(VerticalScroll):
