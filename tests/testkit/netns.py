@@ -9,14 +9,14 @@ namespace and brings `lo` up; its result (or its traceback) comes back through a
 from __future__ import annotations
 
 import ctypes
-import multiprocessing
 import os
 import subprocess
-import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pytest
+
+from testkit.forked import in_forked_child
 
 CLONE_NEWNET = 0x40000000
 T = TypeVar("T")
@@ -28,19 +28,6 @@ def _unshare_network() -> None:
         errno = ctypes.get_errno()
         raise OSError(errno, f"unshare(CLONE_NEWNET): {os.strerror(errno)}")
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
-
-
-def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    try:
-        _unshare_network()
-        result: tuple[str, Any] = ("ok", func(*args))
-    except BaseException:  # everything goes back to the parent, which raises it there
-        result = ("error", traceback.format_exc())
-    try:
-        conn.send(result)
-    except Exception:  # an unpicklable result
-        conn.send(("error", traceback.format_exc()))
-    conn.close()
 
 
 def can_unshare() -> bool:
@@ -55,19 +42,5 @@ def in_private_network(func: Callable[..., T], *args: Any, timeout: float = 120)
         if os.environ.get("CI"):
             pytest.fail(f"{message}; CI runs as root")
         pytest.skip(message)
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, func, args), daemon=True)
-    process.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout):
-            raise TimeoutError(f"{getattr(func, '__name__', func)} took over {timeout:g} s")
-        status, value = receiver.recv()
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join(10)
-    if status == "error":
-        raise AssertionError(f"in the private network:\n{value}")
-    return value  # type: ignore[no-any-return]
+    return in_forked_child(_unshare_network, func, *args, where="the private network",
+                           timeout=timeout)

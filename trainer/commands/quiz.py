@@ -176,6 +176,8 @@ def plain(
     except StoreError as exc:  # a fault of the disk or the store outside an answer
         error(str(exc))
         return 1
+    finally:
+        store.close()
 
 
 def _sentence(text: str) -> str:

@@ -42,6 +42,7 @@ class PacsTrainerApp(App[int]):
         self.store = store
         self.clock: Clock = setup.clock
         self.seed = setup.seed
+        self._faults_told: set[type[StoreError]] = set()  # kinds of fault told already
 
     def on_mount(self) -> None:
         saved = self.store.get_setting("theme")
@@ -68,24 +69,30 @@ class PacsTrainerApp(App[int]):
         self.notify(f"Something went wrong while {what}: {error}", title="Not done",
                     severity="error", markup=False, timeout=10)
 
-    def tell_store_error(self, error: StoreError) -> None:
+    def tell_store_error(self, error: StoreError, *, once: bool = False) -> None:
         """A write the learner asked for failed: say which fault (full, read-only, locked,
-        damaged) and that what was saved before is safe; never a traceback."""
+        damaged) and that what was saved before is safe; never a traceback. `once`: a kind of
+        fault told already is not told again (a page turn, the theme: things done in passing)."""
         text = str(error)
+        if once and type(error) in self._faults_told:
+            return
+        self._faults_told.add(type(error))
         self.notify(text[:1].upper() + text[1:], title="Not saved", severity="error",
                     markup=False, timeout=12)
 
     @contextmanager
-    def saving(self) -> Iterator[None]:
+    def saving(self, *, once: bool = False) -> Iterator[None]:
         """Around a learner's action that writes: a store fault is told, and the rest of the
         block (showing the action as done) does not happen, so the learner can try again."""
         try:
             yield
         except StoreError as error:
-            self.tell_store_error(error)
+            self.tell_store_error(error, once=once)
+        else:
+            self._faults_told.clear()  # it writes again: a new fault is news
 
     def _remember_theme(self, theme: Theme) -> None:
-        with self.saving():
+        with self.saving(once=True):
             self.store.set_setting("theme", theme.name)
 
     @property

@@ -152,8 +152,10 @@ class ReaderScreen(TrainerScreen[None]):
     def show_page(self) -> None:
         lesson, index = self.lesson, self.page
         page = lesson.pages[index]
-        self.app.store.set_lesson_page(lesson.id, index)
-        done = self.app.store.lesson_progress()[lesson.id].completed
+        with self.app.saving(once=True):  # the page shows even if the place cannot be kept
+            self.app.store.set_lesson_page(lesson.id, index)
+        progress = self.app.store.lesson_progress().get(lesson.id)
+        done = progress is not None and progress.completed
         place = Text(f"{lesson.title}", style="bold")
         place.append(f"  {index + 1}/{len(lesson.pages)} ", style="reverse")
         if done:
@@ -176,15 +178,16 @@ class ReaderScreen(TrainerScreen[None]):
         self.page = max(0, min(self.page + step, len(self.lesson.pages) - 1))
 
     def action_contents(self) -> None:
-        progress = self.app.store.lesson_progress()[self.lesson.id]
+        progress = self.app.store.lesson_progress().get(self.lesson.id)  # none: not saved
+        furthest = progress.furthest_page if progress else self.page
+        completed = progress is not None and progress.completed
 
         def jump(index: int | None) -> None:
             if index is not None:
                 self.page = index
 
         self.app.push_screen(
-            TableOfContents(self.lesson, self.page, progress.furthest_page, progress.completed),
-            jump,
+            TableOfContents(self.lesson, self.page, furthest, completed), jump
         )
 
     def action_links(self) -> None:
@@ -198,10 +201,12 @@ class ReaderScreen(TrainerScreen[None]):
 
     def action_toggle_complete(self) -> None:
         store = self.app.store
-        complete = not store.lesson_progress()[self.lesson.id].completed
-        store.mark_lesson_complete(self.lesson.id, complete)
-        self.notify("Lesson marked complete." if complete else "Lesson marked not complete.")
-        self.show_page()
+        progress = store.lesson_progress().get(self.lesson.id)
+        complete = not (progress is not None and progress.completed)
+        with self.app.saving():
+            store.mark_lesson_complete(self.lesson.id, complete)
+            self.notify("Lesson marked complete." if complete else "Lesson marked not complete.")
+            self.show_page()
 
     def action_quiz(self) -> None:
         """A practice round on this lesson's topics and the questions anchored to it."""

@@ -169,15 +169,17 @@ class PracticeScreen(TrainerScreen[None]):
         presented = self.session.current
         if presented is None:
             return
-        result = self.session.answer(event.response, seconds)
-        body = self.query_one("#practice-body")
-        await body.remove_children()
-        feedback = FeedbackView(presented.question, event.response, result.correct, result.score)
-        await body.mount(feedback)
-        feedback.focus()
-        self._show_schedule()
-        self._status()
-        self.refresh_bindings()
+        with self.app.saving():  # not saved: no feedback, the answer stays to try again
+            result = self.session.answer(event.response, seconds)
+            body = self.query_one("#practice-body")
+            await body.remove_children()
+            feedback = FeedbackView(presented.question, event.response, result.correct,
+                                    result.score)
+            await body.mount(feedback)
+            feedback.focus()
+            self._show_schedule()
+            self._status()
+            self.refresh_bindings()
 
     def _show_schedule(self) -> None:
         """When the card comes back, and how to rate a right answer yourself."""
@@ -207,8 +209,9 @@ class PracticeScreen(TrainerScreen[None]):
     def action_rate(self, name: str) -> None:
         from trainer.core.review import Rating
 
-        self.session.rate(Rating[name])
-        self._show_schedule()
+        with self.app.saving():
+            self.session.rate(Rating[name])
+            self._show_schedule()
 
     async def action_next(self) -> None:
         if self.session.current_grade is None:
