@@ -239,6 +239,11 @@ def _plain_mode_on_a_full_disk(disk: Path) -> tuple[str, str, int, int]:
     status, exam = quiz(data, clock, Keys(["y", first, first, "quit"], {1: full, 2: freed}),
                         "--exam", "quick-check")
     items = Store.in_dir(data, clock).exam_items(session.attempt_id)
+    full()  # and what only reads works on the full disk
+    elsewhere = Path(tempfile.mkdtemp()) / "record.json"
+    for command in (["history"], ["review", "status"], ["progress", "export", str(elsewhere)]):
+        status, _, err = cli("--data-dir", str(data), *command)
+        assert status == 0, (command, err)
     return practice, exam, after - before, sum(i.response is not None for i in items.values())
 
 
