@@ -40,7 +40,7 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
 
 def run(args: argparse.Namespace) -> int:
     from trainer.commands import context, open_store
-    from trainer.core.progress import (
+    from trainer.core.record_file import (
         RecordError,
         export_record,
         merge_record,

@@ -193,7 +193,7 @@ def _offer_resume(console: Console, session: ExamSession) -> int | None:
     if session.report is not None:
         console.say(f'The time of your unfinished exam "{title}" ran out while it was closed, '
                     "so it was submitted with the answers you had given.")
-        _print_report(console, session.report)
+        print_report(console, session.report)
         console.say()
         return None
     console.say(f'You have an unfinished exam: "{title}", {_standing(session)} '
@@ -253,7 +253,7 @@ def _open_elsewhere(
             break
     if session.report is not None:
         console.say("It was submitted in the other window meanwhile.")
-        _print_report(console, session.report)
+        print_report(console, session.report)
         return 0
     return _run_exam(console, session, resumed=True)
 
@@ -335,7 +335,7 @@ def _sit(console: Console, session: ExamSession, resumed: bool) -> int:
             console.say("This exam was already submitted in another window: that answer was "
                         "not saved. Your result:")
             assert session.report is not None
-            _print_report(console, session.report)
+            print_report(console, session.report)
             return 0
         except StoreError as exc:
             console.say(_sentence(str(exc)))
@@ -478,11 +478,11 @@ def _finish(console: Console, session: ExamSession, message: str) -> int:
     window first comes back with that result). Store faults and a lost lease are raised."""
     report = session.submit()
     console.say(message)
-    _print_report(console, report)
+    print_report(console, report)
     return 0
 
 
-def _print_report(console: Console, report: ExamReport) -> None:
+def print_report(console: Console, report: ExamReport) -> None:
     verdict = "PASSED" if report.passed else "NOT PASSED"
     console.say(
         f"\n{strip_controls(report.title)}: {report.right:g} of {report.scored_total} points "

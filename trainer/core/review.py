@@ -143,7 +143,9 @@ class ReviewStatus:
 
 def new_per_day(store: ProgressStore) -> int:
     value = store.get_setting(NEW_PER_DAY_SETTING)
-    return int(value) if value and value.isdigit() else DEFAULT_NEW_PER_DAY
+    if value and value.isascii() and value.isdigit():  # "²" is a digit, not a number
+        return min(int(value), MAX_NEW_PER_DAY)
+    return DEFAULT_NEW_PER_DAY
 
 
 def set_new_per_day(store: ProgressStore, count: int) -> None:

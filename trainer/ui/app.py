@@ -166,6 +166,7 @@ class PacsTrainerApp(App[int]):
         if page is None:
             progress = self.store.lesson_progress().get(lesson_id)
             page = progress.last_page if progress else 0
+        page = max(0, min(page, len(lesson.pages) - 1))  # a lesson may have fewer pages now
         screen = ReaderScreen(lesson, page)
         if replace:
             self.switch_screen(screen)

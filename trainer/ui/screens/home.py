@@ -60,8 +60,8 @@ class HomeScreen(TrainerScreen[None]):
             return
         text = Text("Recent exams  ", style="bold")
         for attempt in graded:
-            title = attempt.form.get("blueprint", {}).get("title", attempt.blueprint)
-            text.append(f"\n  {attempt.submitted_at:%Y-%m-%d}  {title}  {attempt.score:.0f}% ")
+            text.append(f"\n  {attempt.submitted_at:%Y-%m-%d}  {attempt.title}  "
+                        f"{attempt.score:.0f}% ")
             text.append("pass" if attempt.passed else "fail",
                         style="green" if attempt.passed else "red")
         recent.update(text)
