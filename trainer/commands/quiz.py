@@ -70,7 +70,9 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
         description=(
             "Practice with immediate feedback, or take a timed exam drawn from a blueprint in "
             "question_bank/exams. With --plain it runs as plain lines on stdin/stdout, for "
-            "screen readers, scripts and ssh. An unfinished exam is offered for resuming."
+            "screen readers, scripts and ssh. An unfinished exam is offered for resuming (n "
+            "leaves it open); one open in another window is left to it, and can be taken over "
+            "once that window is gone."
         ),
         epilog="Same --seed, same questions: instructors can hand out reproducible forms.",
     )
