@@ -18,3 +18,23 @@ def isolated_home(tmp_path, monkeypatch):
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One real PostgreSQL server for the whole test session (a database per test)."""
+    from testkit.postgres import pg_tool, postgres_server
+
+    pg_tool("initdb")  # skips here, fails under CI, when PostgreSQL is not installed
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, tmp_path):
+    """Each store test runs on both backends."""
+    from testkit.stores import Backend
+
+    if request.param == "sqlite":
+        return Backend("sqlite", tmp_path)
+    return Backend("postgresql", tmp_path, request.getfixturevalue("postgres"))

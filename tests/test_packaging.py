@@ -1,4 +1,4 @@
-"""A regular (non-editable) install must carry lessons/ and question_bank/ and find them."""
+"""A regular (non-editable) install must carry lessons/, question_bank/ and lab/ and find them."""
 
 import subprocess
 import sys
@@ -25,6 +25,8 @@ def test_wheel_carries_content_and_finds_it_from_elsewhere(tmp_path):
         assert f"trainer/_content/lessons/{name}" in names
     for bank in (ROOT / "question_bank").glob("*.yaml"):
         assert f"trainer/_content/question_bank/{bank.name}" in names
+    for scenario in (ROOT / "lab").glob("*.yaml"):
+        assert f"trainer/_content/lab/{scenario.name}" in names
     assert "trainer/ui/app.tcss" in names
 
     site = tmp_path / "site"

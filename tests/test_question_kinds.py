@@ -1,5 +1,6 @@
 """Every question type is known to every layer: adding a type without its grading, its input,
-its plain-text form or its schema entry fails here instead of failing silently later."""
+its plain-text form, its export and import formats or its schema entry fails here instead of
+failing silently later."""
 
 from __future__ import annotations
 
@@ -7,6 +8,15 @@ import pytest
 
 from trainer.commands.plain_text import PLAIN
 from trainer.core.banks import json_schema
+from trainer.core.interchange import (
+    anki_export,
+    gift_export,
+    gift_import,
+    moodle_export,
+    moodle_import,
+    printed_form,
+    qti_export,
+)
 from trainer.core.questions import KINDS, QUESTION_TYPES
 from trainer.ui.widgets.question_inputs import ANSWER_INPUTS
 
@@ -14,6 +24,13 @@ LAYERS = {
     "core kinds (grading, presentation, feedback)": KINDS,
     "TUI inputs": ANSWER_INPUTS,
     "plain mode": PLAIN,
+    "Moodle export": moodle_export.WRITERS,
+    "Moodle import": moodle_import.READERS,
+    "GIFT export": gift_export.WRITERS,
+    "GIFT import": gift_import.READERS,
+    "Anki export": anki_export.RENDERERS,
+    "QTI export": qti_export.WRITERS,
+    "printed exam form": printed_form.PRINTERS,
 }
 
 

@@ -17,7 +17,17 @@ DESCRIPTION = (
 )
 
 
-def _common_options(suppress: bool) -> argparse.ArgumentParser:
+def _store_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        default=default,
+        help="a classroom database, postgresql://user:password@host/db (default: "
+        "$PACS_TRAINER_STORE, else the progress file in the data dir)",
+    )
+
+
+def _common_options(suppress: bool, *, store: bool = True) -> argparse.ArgumentParser:
     """Options valid before or after a subcommand (SUPPRESS keeps the top-level value)."""
     default = argparse.SUPPRESS if suppress else None
     common = argparse.ArgumentParser(add_help=False)
@@ -29,6 +39,15 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
     )
     common.add_argument(
         "--seed", type=int, metavar="N", default=default, help="seed for reproducible quizzes"
+    )
+    if store:
+        _store_option(common, default)
+    common.add_argument(
+        "--learner",
+        metavar="NAME",
+        default=default,
+        help="who signs in to a classroom store (or $PACS_TRAINER_LEARNER); the passphrase "
+        "is asked for, or read from $PACS_TRAINER_PASSPHRASE",
     )
     common.add_argument(
         "--bank-dir",
@@ -43,12 +62,19 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     from trainer.commands import (
         bank,
+        cohort,
+        exam,
+        export,
         history,
+        import_questions,
+        items,
+        lab,
         progress,
         questions,
         quiz,
         registry,
         review,
+        serve,
         study,
     )
 
@@ -58,22 +84,35 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pacs-trainer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(True)
-    for module in (registry, bank, questions, study, quiz, history, review, progress):
+    for module in (registry, bank, questions, study, quiz, history, review, progress,
+                   export, import_questions, exam, lab, cohort, serve):
         module.add_parser(sub, common)
+    # `items report --store DIR` (learners' data dirs, repeatable) keeps its own --store;
+    # $PACS_TRAINER_STORE or `pacs-trainer --store URL items ...` name a classroom store there.
+    items.add_parser(sub, _common_options(True, store=False))
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        return _run_tui(args)
+    """Every command's output goes through SafeStream (trainer.commands.terminal): nothing a
+    command quotes from a file reaches the terminal as a control sequence. The TUI draws on
+    the real streams."""
+    from trainer.commands.terminal import SafeStream
+
+    real = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(real[0]), SafeStream(real[1])
     try:
-        return args.func(args)
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            sys.stdout, sys.stderr = real
+            return _run_tui(args)
+        return int(args.func(args))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        sys.stdout, sys.stderr = real
 
 
 def _run_tui(args: argparse.Namespace) -> int:
@@ -81,7 +120,8 @@ def _run_tui(args: argparse.Namespace) -> int:
     from trainer.ui.app import make_app
 
     try:
-        app = make_app(data_dir=args.data_dir, seed=args.seed, bank_dirs=args.bank_dir or [])
+        app = make_app(data_dir=args.data_dir, seed=args.seed, bank_dirs=args.bank_dir or [],
+                       store=args.store, learner=args.learner)
     except StoreError as exc:
         error(str(exc))
         return 1

@@ -79,9 +79,9 @@ def test_a_shared_exhibit_through_an_alias_still_loads(tmp_path):
     assert bank.questions[0].exhibit == bank.questions[1].exhibit
 
 
-def test_a_self_referencing_alias_stops_at_the_depth_cap(tmp_path):
+def test_a_self_referencing_alias_is_refused_as_a_loop(tmp_path):
     path = bank_file(tmp_path, "a: &a [*a]\n")
-    assert refused(path).endswith("nested deeper than 20 levels")
+    assert refused(path).endswith("a[0]: the alias *a is inside the collection it names: a loop")
 
 
 def test_a_file_over_the_size_cap_is_refused_before_it_is_read(tmp_path):

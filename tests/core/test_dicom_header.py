@@ -21,7 +21,6 @@ from trainer.core.dicom_header import (
     load_header,
 )
 from trainer.core.dicom_io import build_dataset
-from trainer.core.sanitize import strip_controls
 
 SAMPLES = Path(pydicom.__file__).parent / "data" / "test_files"
 
@@ -82,12 +81,15 @@ def test_hostile_values_are_plain_one_line_and_short():
     ds.PatientName = "EVIL\x1b[2J\x1b]0;title\x07^Name"
     ds.StudyDescription = "line one\nline two\x9b31m"
     ds.ImageComments = "X" * 100_000
+    ds.SeriesDescription = "right\u202etfel\u200b"
     rows = _by_keyword(header_rows(ds))
-    assert rows["PatientName"].value == "EVIL^Name"
-    assert rows["StudyDescription"].value == "line one line two31m"
+    # Shown as written, never obeyed: escapes and invisible characters are spelled out.
+    assert rows["PatientName"].value == "EVIL\\x1b[2J\\x1b]0;title\\x07^Name"
+    assert rows["StudyDescription"].value == "line one line two\\x9b31m"
+    assert rows["SeriesDescription"].value == "right\\u202etfel\\u200b"
     assert len(rows["ImageComments"].value) == MAX_VALUE
     for row in rows.values():
-        assert strip_controls(row.value) == row.value
+        assert row.value.isprintable()
 
 
 def test_an_undecodable_value_is_shown_as_such():
@@ -140,7 +142,7 @@ def test_load_header_reports_damage_and_never_raises(tmp_path):
     assert loaded.dataset is not None and "truncated" in loaded.problems[0]
     assert "PixelData (7FE0,0010) lacks 1,000 bytes." in loaded.problems
     loaded = load_header(tmp_path / "text.txt")
-    assert loaded.dataset is None and "Not a DICOM file" in loaded.problems[0]
+    assert loaded.dataset is None and "Not a DICOM Part 10 file" in loaded.problems[0]
     loaded = load_header(tmp_path / "missing.dcm")
     assert loaded.dataset is None and loaded.problems[0].startswith("Cannot read")
 
@@ -166,3 +168,19 @@ def test_large_values_stay_on_disk(tmp_path):
     dcmwrite(path, ds, enforce_file_format=True)
     row = _by_keyword(header_rows(load_header(path).dataset))["EncapsulatedDocument"]
     assert row.value == "200,004 bytes, not loaded"
+
+
+def test_a_bare_data_set_is_shown_and_said_to_lack_the_part10_header(tmp_path):
+    from pydicom.filebase import DicomBytesIO
+    from pydicom.filewriter import write_dataset
+
+    ds = _instance("cr-knee", st.CR)
+    buffer = DicomBytesIO()
+    buffer.is_little_endian, buffer.is_implicit_VR = True, False
+    write_dataset(buffer, ds)
+    path = tmp_path / "bare"
+    path.write_bytes(buffer.getvalue())
+    loaded = load_header(path)
+    assert loaded.dataset is not None and loaded.dataset.Modality == "CR"
+    assert loaded.problems[0].startswith("Not a DICOM Part 10 file")
+    assert "bare data set" in loaded.problems[0]

@@ -4,26 +4,34 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import subprocess
+import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pydicom
 import pytest
 from pydicom import dcmread
 from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.filewriter import dcmwrite
+from pydicom.filebase import DicomBytesIO
+from pydicom.filewriter import dcmwrite, write_dataset
 from pydicom.uid import ExplicitVRLittleEndian
+from testkit.studies import shrunk
 
 from trainer.cli import main
 from trainer.core.dicom_import import (
     DAMAGED,
     DUPLICATE,
+    HEADERLESS,
     MAX_TEXT,
+    NOT_A_FILE,
     NOT_AN_INSTANCE,
     NOT_DICOM,
     import_folder,
 )
 from trainer.core.dicom_io import export_studies
-from trainer.core.studies import CountPolicy, generate_studies, worklist_rows
+from trainer.core.studies import PROCEDURES, CountPolicy, generate_studies, worklist_rows
 
 # The sample files inside the pydicom wheel, globbed directly (get_testdata_files downloads).
 SAMPLES = Path(pydicom.__file__).parent / "data" / "test_files"
@@ -36,9 +44,9 @@ def samples():
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    """Seed 7's list with one study of each of the 14 templates, exported."""
+    """A study of every template, a few instances a series (every SOP class, quickly)."""
     root = tmp_path_factory.mktemp("exported")
-    studies = generate_studies(7, 14)
+    studies = generate_studies(7, len(PROCEDURES), tuple(shrunk(p) for p in PROCEDURES))
     export_studies(studies, root)
     return studies, root
 
@@ -49,8 +57,7 @@ def _kinds(result) -> dict[str, str]:
 
 def test_every_sample_file_is_counted_once(samples):
     files = [p for p in SAMPLES.rglob("*") if p.is_file()]
-    imported = sum(len(found) for found in samples.instances.values())
-    assert samples.files_read == len(files) == imported + len(samples.skipped)
+    assert samples.files_read == len(files) == samples.imported + len(samples.skipped)
 
 
 def test_bad_sample_files_are_listed_with_a_reason(samples):
@@ -59,9 +66,30 @@ def test_bad_sample_files_are_listed_with_a_reason(samples):
     assert kinds["MR_truncated.dcm"] == DAMAGED
     assert kinds["rtplan_truncated.dcm"] == DAMAGED
     assert kinds["dicomdirtests/DICOMDIR"] == NOT_AN_INSTANCE
-    # MR_small.dcm in other transfer syntaxes: the same instance, counted once.
-    assert kinds["MR_small_bigendian.dcm"] == DUPLICATE
+    assert kinds["no_meta.dcm"] == NOT_DICOM  # no header, and no data set either
+    reasons = {str(s.path.relative_to(SAMPLES)): s.reason for s in samples.skipped}
+    assert reasons["README.txt"].startswith("not a DICOM Part 10 file")
     assert all(skip.reason for skip in samples.skipped)
+
+
+def test_the_same_instance_in_other_transfer_syntaxes_is_listed_and_remarked(samples):
+    """MR_small.dcm as big endian, RLE, JPEG ...: every file is in the list, and each later
+    one is remarked as a duplicate of the first, naming both."""
+    remarks = {str(r.path.relative_to(SAMPLES)): r for r in samples.remarks}
+    again = remarks["MR_small_bigendian.dcm"]
+    assert again.kind == DUPLICATE
+    assert "MR_small.dcm" in again.reason and "MR_small_bigendian.dcm" in again.reason
+    listed = {f.path.name for files in samples.instances.values() for f in files}
+    assert {"MR_small.dcm", "MR_small_bigendian.dcm", "MR_small_RLE.dcm"} <= listed
+
+
+def test_compressed_and_deflated_pixel_data_count_as_pixel_data(samples):
+    by_file = {
+        f.path.name: f for files in samples.instances.values() for f in files
+    }
+    for name in ("image_dfl.dcm", "JPEG2000.dcm", "MR_small_RLE.dcm", "SC_rgb_rle_2frame.dcm"):
+        assert by_file[name].number_of_frames >= 1, name
+    assert by_file["SC_rgb_rle_2frame.dcm"].number_of_frames == 2
 
 
 def test_sample_counts_are_honest(samples):
@@ -90,8 +118,9 @@ def test_imported_studies_feed_the_study_list_model(samples):
 def test_import_of_an_export_gives_back_the_same_study_list(exported):
     studies, root = exported
     result = import_folder(root)
-    assert result.skipped == ()
-    assert result.studies == studies  # every field, series, frame count and order
+    assert result.skipped == () and result.remarks == ()
+    # Every field, series, frame count and order; the template is not in the files.
+    assert result.studies == tuple(replace(study, procedure="") for study in studies)
 
 
 def test_imported_instances_point_at_their_files(exported):
@@ -134,8 +163,9 @@ def test_hostile_values_arrive_as_safe_plain_text(tmp_path):
         PatientID="\x1b]0;owned\x07ID",
     )
     (study,) = import_folder(tmp_path).studies
-    assert study.patient.name == "EVIL^Name"
-    assert study.patient.patient_id == "ID"
+    # Shown, not obeyed: the escapes are written out.
+    assert study.patient.name == "EVIL\\x1b[2J^Name\\x07"
+    assert study.patient.patient_id == "\\x1b]0;owned\\x07ID"
     assert len(study.description) <= MAX_TEXT
 
 
@@ -194,3 +224,101 @@ def test_a_long_header_cut_short_is_damaged(tmp_path):
     (tmp_path / "cut" / "cut.dcm").write_bytes(data[:20_000])
     (skip,) = import_folder(tmp_path / "cut").skipped
     assert skip.kind == DAMAGED and "truncated" in skip.reason
+
+
+def test_a_bare_data_set_is_read_and_said_to_lack_the_part10_header(tmp_path):
+    good = _write(tmp_path / "with-header.dcm", StudyInstanceUID="1.2.9", SOPInstanceUID="1.2.9.1")
+    bare = dcmread(good)
+    bare.SOPInstanceUID = "1.2.9.2"
+    buffer = DicomBytesIO()
+    buffer.is_little_endian, buffer.is_implicit_VR = True, True
+    write_dataset(buffer, bare)  # the data set alone: no preamble, no DICM, no file meta
+    (tmp_path / "bare.dcm").write_bytes(buffer.getvalue())
+    assert (tmp_path / "bare.dcm").read_bytes()[128:132] != b"DICM"
+    result = import_folder(tmp_path)
+    assert result.skipped == ()
+    (study,) = result.studies
+    assert study.count(CountPolicy.ALL_INSTANCES) == 2
+    (remark,) = result.remarks
+    assert (remark.path.name, remark.kind) == ("bare.dcm", HEADERLESS)
+    assert remark.reason.startswith("not a DICOM Part 10 file")
+    assert "1 read without a Part 10 header" in result.summary()
+
+
+def test_a_file_without_sop_class_uid_is_skipped_with_the_reason(tmp_path):
+    path = _write(tmp_path / "classless.dcm")
+    ds = dcmread(path)
+    del ds.SOPClassUID  # the file meta still names a class; a PACS needs the data set's
+    dcmwrite(path, ds, enforce_file_format=True)
+    result = import_folder(tmp_path)
+    (skip,) = result.skipped
+    assert skip.kind == NOT_AN_INSTANCE and "SOP Class UID (0008,0016)" in skip.reason
+    assert result.studies == ()
+
+
+def test_two_files_of_one_uid_in_two_studies_are_both_listed(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    _write(tmp_path / "a" / "one.dcm", StudyInstanceUID="1.2.3", PatientID="A")
+    _write(tmp_path / "b" / "one.dcm", StudyInstanceUID="1.2.4", PatientID="B")
+    result = import_folder(tmp_path)
+    assert result.files_read == 2 and result.imported == 2
+    assert sorted(s.patient.patient_id for s in result.studies) == ["A", "B"]
+    paths = [
+        result.files(study, study.series[0])[0].path.relative_to(tmp_path).as_posix()
+        for study in result.studies
+    ]
+    assert sorted(paths) == ["a/one.dcm", "b/one.dcm"]  # each study its own file
+    (remark,) = result.remarks
+    assert remark.kind == DUPLICATE and remark.path == tmp_path / "b" / "one.dcm"
+    assert "a/one.dcm" in remark.reason and "b/one.dcm" in remark.reason
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_fifos_and_sockets_are_skipped_without_being_opened(tmp_path):
+    _write(tmp_path / "good.dcm")
+    os.mkfifo(tmp_path / "pipe.dcm")  # opening it to read would wait for a writer forever
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(tmp_path / "sock.dcm"))
+        result = import_folder(tmp_path)
+    reasons = {s.path.name: (s.kind, s.reason) for s in result.skipped}
+    assert reasons["pipe.dcm"][0] == NOT_A_FILE and "FIFO" in reasons["pipe.dcm"][1]
+    assert reasons["sock.dcm"][0] == NOT_A_FILE and "socket" in reasons["sock.dcm"][1]
+    assert result.imported == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_the_cli_reads_a_folder_with_a_fifo_and_ends(tmp_path):
+    _write(tmp_path / "good.dcm")
+    os.mkfifo(tmp_path / "pipe")
+    done = subprocess.run(
+        [sys.executable, "-m", "trainer", "study", "import", str(tmp_path)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pipe: not a file: a FIFO (named pipe)" in done.stdout
+
+
+def test_reading_stops_when_cancelled(tmp_path):
+    for n in range(5):
+        _write(tmp_path / f"{n}.dcm", SOPInstanceUID=f"1.2.3.{n}")
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 2
+
+    result = import_folder(tmp_path, cancelled)
+    assert result.imported == 2 and not result.complete
+
+
+def test_file_names_reach_the_terminal_escaped(tmp_path, capsys):
+    hostile = "evil\x1b]0;owned\x07\u202etxt.dcm"
+    (tmp_path / hostile).write_text("not DICOM")
+    _write(tmp_path / "a.dcm", SOPInstanceUID="1.2.3.9")
+    _write(tmp_path / ("dup\u200b\x9b.dcm"), SOPInstanceUID="1.2.3.9")
+    assert main(["study", "import", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "evil\\x1b]0;owned\\x07\\u202etxt.dcm: not DICOM" in out
+    assert "dup\\u200b\\x9b.dcm" in out
+    assert all(ch.isprintable() or ch == "\n" for ch in out)

@@ -102,9 +102,10 @@ def test_report_scores_by_topic_and_reviews_every_question(tmp_path, clock, pool
     assert [r.question for r in report.review] == [item.question for item in session.items]
     assert [r.grade.correct for r in report.review] == [True] * 6 + [False, False]
     assert report.review[6].response == "a wrong answer" and report.review[7].response is None
-    # The answers given, and only those, join the answer history when the exam is submitted.
+    # Every scored question joins the answer history when the exam is submitted.
     history = store.answers()
-    assert len(history) == 7 and {a.mode for a in history} == {"exam"}
+    assert len(history) == 8 and {a.mode for a in history} == {"exam"}  # the blank too
+    assert [a.correct for a in history if a.given is None] == [False]
 
 
 def test_answers_reach_the_answer_history_only_on_submit(tmp_path, clock, pool):
@@ -114,7 +115,7 @@ def test_answers_reach_the_answer_history_only_on_submit(tmp_path, clock, pool):
     assert store.answers() == []
     session.submit()
     session.submit()
-    assert len(store.answers()) == 1
+    assert len(store.answers()) == 4  # the one given and three blanks, once
 
 
 def test_pilot_items_are_not_scored(tmp_path, clock, pool):

@@ -7,6 +7,7 @@ import random
 from datetime import timedelta
 
 import pytest
+from testkit.stores import Backend
 
 from trainer.cli import main
 from trainer.core.banks import load_banks
@@ -45,8 +46,8 @@ def on_topic(pool, topic, count):
     return [q for q in pool if q.topics == (topic,)][:count]
 
 
-def test_dashboard_after_a_practice_round(tmp_path, clock, pool):
-    store = Store.in_dir(tmp_path, clock)
+def test_dashboard_after_a_practice_round(backend, clock, pool):
+    store = backend.open(clock)
     store.mark_lesson_complete("uids")
     store.mark_lesson_complete("a-lesson-no-longer-shipped")
     uids, dimse = on_topic(pool, "uids", 4), on_topic(pool, "dimse", 4)
@@ -66,8 +67,8 @@ def test_dashboard_after_a_practice_round(tmp_path, clock, pool):
     assert [t.topic for t in figures.weakest] == ["dimse"]
 
 
-def test_memory_fades_without_review(tmp_path, clock, pool):
-    store = Store.in_dir(tmp_path, clock)
+def test_memory_fades_without_review(backend, clock, pool):
+    store = backend.open(clock)
     practise(store, clock, on_topic(pool, "uids", 3), [True] * 3)
     soon = {t.topic: t for t in dashboard(store, clock.now(), LESSONS, UTC_DAY).topics}
     clock.advance(90 * DAY)
@@ -76,8 +77,8 @@ def test_memory_fades_without_review(tmp_path, clock, pool):
     assert later["uids"].answers == 0  # older than the recent window
 
 
-def test_streak_counts_days_in_a_row_up_to_today_or_yesterday(tmp_path, clock, pool):
-    store = Store.in_dir(tmp_path, clock)
+def test_streak_counts_days_in_a_row_up_to_today_or_yesterday(backend, clock, pool):
+    store = backend.open(clock)
     for day in range(3):
         practise(store, clock, pool[day : day + 1], [True])
         clock.advance(DAY)
@@ -87,8 +88,8 @@ def test_streak_counts_days_in_a_row_up_to_today_or_yesterday(tmp_path, clock, p
     assert dashboard(store, clock.now(), LESSONS, UTC_DAY).streak == 0
 
 
-def test_exam_scores_over_time(tmp_path, clock, pool):
-    store = Store.in_dir(tmp_path, clock)
+def test_exam_scores_over_time(backend, clock, pool):
+    store = backend.open(clock)
     blueprint = load_blueprints(question_bank_dir() / "exams").get("quick-check")
     for seed, right in ((1, False), (2, True)):
         session = ExamSession.start(store, blueprint, pool, seed=seed, clock=clock)
@@ -107,9 +108,10 @@ def test_exam_scores_over_time(tmp_path, clock, pool):
 # --- export and import ----------------------------------------------------------------------
 
 
-def full_store(tmp_path, clock, pool, name="a") -> Store:
-    """A store with every kind of record: settings, lessons, practice, an override, an exam."""
-    store = Store.in_dir(tmp_path / name, clock)
+def full_store(backend, clock, pool, name="a") -> Store:
+    """A store with every kind of record: settings, lessons, practice, an override, an exam
+    (5 practice answers, and the Quick check's 20: one answered, 19 blanks)."""
+    store = backend.open(clock, name=name)
     store.set_setting("theme", "nord")
     store.set_lesson_page("uids", 3)
     store.mark_lesson_complete("dicom-basics")
@@ -125,23 +127,23 @@ def full_store(tmp_path, clock, pool, name="a") -> Store:
     return store
 
 
-def test_export_then_import_round_trips(tmp_path, clock, pool):
-    source = full_store(tmp_path, clock, pool)
+def test_export_then_import_round_trips(backend, tmp_path, clock, pool):
+    source = full_store(backend, clock, pool)
     counts = export_record(source, tmp_path / "record.json", clock.now())
-    assert counts["answers"] == 6 and counts["exams"] == 1 and counts["cards"] == 6
-    target = Store.in_dir(tmp_path / "b", clock)
+    assert counts["answers"] == 25 and counts["exams"] == 1 and counts["cards"] == 25
+    target = backend.open(clock, name="b")
     added = import_record(target, tmp_path / "record.json")
-    assert added["answers"] == 6 and added["reviews"] == 6 and added["exams"] == 1
+    assert added["answers"] == 25 and added["reviews"] == 25 and added["exams"] == 1
     assert target.export_data() == source.export_data()
     assert target.cards() == source.cards()  # the same schedule, the override included
     [attempt] = target.attempts()
     assert target.exam_items(attempt.id)[1].flagged
 
 
-def test_importing_twice_adds_nothing(tmp_path, clock, pool):
-    source = full_store(tmp_path, clock, pool)
+def test_importing_twice_adds_nothing(backend, tmp_path, clock, pool):
+    source = full_store(backend, clock, pool)
     export_record(source, tmp_path / "record.json", clock.now())
-    target = Store.in_dir(tmp_path / "b", clock)
+    target = backend.open(clock, name="b")
     import_record(target, tmp_path / "record.json")
     before = target.export_data()
     again = import_record(target, tmp_path / "record.json")
@@ -149,10 +151,10 @@ def test_importing_twice_adds_nothing(tmp_path, clock, pool):
     assert target.export_data() == before
 
 
-def test_import_merges_with_what_is_there(tmp_path, clock, pool):
-    source = full_store(tmp_path, clock, pool)
+def test_import_merges_with_what_is_there(backend, tmp_path, clock, pool):
+    source = full_store(backend, clock, pool)
     export_record(source, tmp_path / "record.json", clock.now())
-    target = Store.in_dir(tmp_path / "b", clock)
+    target = backend.open(clock, name="b")
     target.set_setting("theme", "gruvbox")
     clock.advance(DAY)
     target.set_lesson_page("uids", 1)  # later than the exported place, but not as far
@@ -162,7 +164,7 @@ def test_import_merges_with_what_is_there(tmp_path, clock, pool):
     uids = target.lesson_progress()["uids"]
     assert (uids.last_page, uids.furthest_page) == (1, 3)
     assert target.lesson_progress()["dicom-basics"].completed
-    assert target.answer_count() == 7
+    assert target.answer_count() == 26
     # The shared card replays both machines' reviews in time order.
     reviews = target.reviews(pool[0].full_id)
     assert len(reviews) == 2 and reviews[0].rating == Rating.Easy
@@ -186,12 +188,12 @@ def bad_records(tmp_path, good: dict):
     yield "unknown field", variant(answers=[{**answer, "extra": 1}]), "answers.0.extra"
 
 
-def test_a_damaged_or_foreign_file_is_refused_and_changes_nothing(tmp_path, clock, pool):
-    source = full_store(tmp_path, clock, pool)
+def test_a_damaged_or_foreign_file_is_refused_and_changes_nothing(backend, tmp_path, clock, pool):
+    source = full_store(backend, clock, pool)
     export_record(source, tmp_path / "record.json", clock.now())
     good = json.loads((tmp_path / "record.json").read_text())
     assert good["format"] == RECORD_FORMAT
-    target = full_store(tmp_path, clock, pool[5:], name="b")
+    target = full_store(backend, clock, pool[5:], name="b")
     before = target.export_data()
     for name, text, message in bad_records(tmp_path, good):
         path = tmp_path / f"{name}.json"
@@ -202,13 +204,13 @@ def test_a_damaged_or_foreign_file_is_refused_and_changes_nothing(tmp_path, cloc
 
 
 def test_progress_cli_export_and_import(tmp_path, clock, pool, capsys):
-    full_store(tmp_path, clock, pool).close()
+    full_store(Backend("sqlite", tmp_path), clock, pool).close()
     record = tmp_path / "moving.json"
     assert main(["progress", "export", str(record), "--data-dir", str(tmp_path / "a")]) == 0
-    assert "6 answers" in capsys.readouterr().out
+    assert "25 answers" in capsys.readouterr().out
     other = ["--data-dir", str(tmp_path / "new-machine")]
     assert main(["progress", "import", str(record), *other]) == 0
-    assert "6 answers" in capsys.readouterr().out
+    assert "25 answers" in capsys.readouterr().out
     assert main(["progress", "import", str(record), *other]) == 0
     assert "Nothing new" in capsys.readouterr().out
 
@@ -220,3 +222,19 @@ def test_progress_cli_refuses_a_bad_file_without_creating_a_store(tmp_path, caps
     assert main(["progress", "import", str(bad), "--data-dir", str(data)]) == 1
     assert "not a pacs-trainer record" in capsys.readouterr().err
     assert not data.exists()
+
+
+def test_sqlite_to_postgresql_and_back_loses_nothing(tmp_path, clock, pool, postgres):
+    """A learner moves from the laptop to the classroom server and back: the same record."""
+    laptop = full_store(Backend("sqlite", tmp_path), clock, pool)
+    export_record(laptop, tmp_path / "laptop.json", clock.now())
+    server = Backend("postgresql", tmp_path, postgres).open(clock, learner="ann")
+    added = import_record(server, tmp_path / "laptop.json")
+    assert added["answers"] == 25 and added["exams"] == 1
+    assert server.export_data() == laptop.export_data()
+    assert server.cards() == laptop.cards()
+    export_record(server, tmp_path / "server.json", clock.now())
+    back = Backend("sqlite", tmp_path).open(clock, name="back")
+    import_record(back, tmp_path / "server.json")
+    assert back.export_data() == laptop.export_data()
+    assert back.cards() == laptop.cards() and back.attempts() == laptop.attempts()

@@ -33,3 +33,41 @@ def test_has_controls_agrees_with_strip_controls(text):
     from trainer.core.sanitize import has_controls
 
     assert has_controls(text) == (strip_controls(text) != text)
+
+
+def test_escape_shows_controls_bidi_and_invisible_characters_instead_of_obeying_them():
+    from trainer.core.sanitize import escape_controls
+
+    assert escape_controls("DOE\x1b[2J^JANE\x07") == "DOE\\x1b[2J^JANE\\x07"
+    assert escape_controls("a\x9b31mb\x7f") == "a\\x9b31mb\\x7f"
+    assert escape_controls("evil\u202etxt.dcm") == "evil\\u202etxt.dcm"
+    assert escape_controls("x\u200by\u2066z\u2069\ufeff") == "x\\u200by\\u2066z\\u2069\\ufeff"
+    assert escape_controls("tag\U000e0041") == "tag\\U000e0041"
+    assert escape_controls("line\nnext\ttab") == "line\\x0anext\\x09tab"
+    assert escape_controls("Müller^José 山田") == "Müller^José 山田"  # letters stay letters
+    assert escape_controls("x" * 10, max_length=5) == "xxxx…"
+
+
+@given(st.text())
+def test_escaped_text_never_holds_a_control_or_invisible_character(text):
+    import unicodedata
+
+    from trainer.core.sanitize import escape_controls
+
+    shown = escape_controls(text)
+    assert shown.isprintable()
+    assert all(unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp") for ch in shown)
+
+
+def test_markdown_becomes_the_words_it_says():
+    from trainer.core.markdown_text import markdown_text, one_line
+
+    text = markdown_text(
+        "Which are **IODs** in *PS3.3*? See `C-STORE` and [PS3.4](https://example.org/ps3.4)"
+        " or [the lesson](lesson:uids#what).\n\n- first **item**\n- second\n\nDone.\x1b[2J"
+    )
+    assert "*" not in text and "`" not in text and "\x1b" not in text
+    assert "Which are IODs in PS3.3? See C-STORE and PS3.4 (https://example.org/ps3.4)" in text
+    assert "or the lesson." in text and "lesson:uids" not in text
+    assert "- first item\n- second" in text
+    assert one_line("**a**\n\nb  c", 80) == "a b c"

@@ -16,6 +16,7 @@ from trainer.core.store import (
     ExamHeld,
     GradedAnswer,
     LeaseLost,
+    NotYours,
     Store,
 )
 
@@ -80,27 +81,25 @@ def start(store, clock, holder=ME):
     )
 
 
-def test_exam_answers_and_flags_are_committed_when_given(tmp_path, clock):
-    store = Store.in_dir(tmp_path, clock)
+def test_exam_answers_and_flags_are_committed_when_given(backend, clock):
+    store = backend.open(clock)
     attempt = start(store, clock)
     store.set_exam_response(attempt, 4, ["A", "C"], holder=ME)
     store.set_exam_flag(attempt, 4, True, holder=ME)
     store.set_exam_flag(attempt, 7, True, holder=ME)
     store.set_exam_position(attempt, 7, holder=ME)
-    other = sqlite3.connect(tmp_path / STORE_FILE)  # a second reader, as after a crash
-    rows = other.execute(
-        "SELECT position, response, flagged FROM exam_items ORDER BY position"
-    ).fetchall()
+    # A second reader, as after a crash.
+    rows = backend.rows("SELECT position, response, flagged FROM exam_items ORDER BY position")
     assert rows == [(4, '["A", "C"]', 1), (7, None, 1)]
-    assert other.execute("SELECT position FROM exam_attempts").fetchone() == (7,)
+    assert backend.rows("SELECT position FROM exam_attempts") == [(7,)]
 
     store.set_exam_response(attempt, 4, None, holder=ME)  # cleared, flag kept
     state = store.exam_items(attempt)[4]
     assert state.response is None and state.flagged
 
 
-def test_false_and_zero_are_answers_not_blanks(tmp_path, clock):
-    store = Store.in_dir(tmp_path, clock)
+def test_false_and_zero_are_answers_not_blanks(backend, clock):
+    store = backend.open(clock)
     attempt = start(store, clock)
     store.set_exam_response(attempt, 0, False, holder=ME)
     store.set_exam_response(attempt, 1, 0, holder=ME)
@@ -108,8 +107,8 @@ def test_false_and_zero_are_answers_not_blanks(tmp_path, clock):
     assert items[0].response is False and items[1].response == 0
 
 
-def test_unfinished_attempt_and_submit_once(tmp_path, clock):
-    store = Store.in_dir(tmp_path, clock)
+def test_unfinished_attempt_and_submit_once(backend, clock):
+    store = backend.open(clock)
     assert store.unfinished_attempt() is None
     attempt = start(store, clock)
     assert store.unfinished_attempt().id == attempt
@@ -129,9 +128,9 @@ def test_unfinished_attempt_and_submit_once(tmp_path, clock):
     ]
 
 
-def test_one_writer_an_open_attempt_is_taken_only_once_its_lease_ran_out(tmp_path, clock):
-    mine = Store.in_dir(tmp_path, clock)
-    theirs = Store.in_dir(tmp_path, clock)  # another window on the same file
+def test_one_writer_an_open_attempt_is_taken_only_once_its_lease_ran_out(backend, clock):
+    mine = backend.open(clock)
+    theirs = backend.open(clock)  # another window on the same store
     attempt = start(mine, clock)
     soon = clock.now() + timedelta(seconds=20)
     with pytest.raises(ExamHeld) as held:
@@ -161,9 +160,9 @@ def test_one_writer_an_open_attempt_is_taken_only_once_its_lease_ran_out(tmp_pat
     assert mine.attempt(attempt).position == 0 and mine.unfinished_attempt().id == attempt
 
 
-def test_a_released_attempt_is_free_at_once_and_a_graded_one_refuses_everything(tmp_path, clock):
-    mine = Store.in_dir(tmp_path, clock)
-    theirs = Store.in_dir(tmp_path, clock)
+def test_a_released_attempt_is_free_at_once_and_a_graded_one_refuses_everything(backend, clock):
+    mine = backend.open(clock)
+    theirs = backend.open(clock)
     attempt = start(mine, clock)
     mine.release_lease(attempt, ME)
     theirs.take_lease(attempt, "other#2", clock.now() + timedelta(seconds=20))
@@ -181,8 +180,8 @@ def test_a_released_attempt_is_free_at_once_and_a_graded_one_refuses_everything(
     assert mine.attempt(attempt).score == 0.0 and mine.answers() == []
 
 
-def test_once_the_time_is_up_no_answer_is_taken_and_any_window_may_grade(tmp_path, clock):
-    mine = Store.in_dir(tmp_path, clock)
+def test_once_the_time_is_up_no_answer_is_taken_and_any_window_may_grade(backend, clock):
+    mine = backend.open(clock)
     attempt = start(mine, clock)
     clock.advance(15 * 60)
     with pytest.raises(AttemptClosed, match="time"):
@@ -191,18 +190,38 @@ def test_once_the_time_is_up_no_answer_is_taken_and_any_window_may_grade(tmp_pat
                                answers=[], holder="a window that never held it#3")
 
 
-def test_abandoned_attempt_is_closed_without_a_score(tmp_path, clock):
-    store = Store.in_dir(tmp_path, clock)
+def test_abandoned_attempt_is_closed_without_a_score(backend, clock):
+    store = backend.open(clock)
     attempt = start(store, clock)
     store.abandon_attempt(attempt)
     assert store.unfinished_attempt() is None
     assert store.attempt(attempt).status == "abandoned"
 
 
-def test_mistakes_are_questions_whose_latest_answer_was_wrong(tmp_path, clock):
-    store = Store.in_dir(tmp_path, clock)
+def test_mistakes_are_questions_whose_latest_answer_was_wrong(backend, clock):
+    store = backend.open(clock)
     for question_id, correct in [("q/1", False), ("q/2", False), ("q/1", True), ("q/3", True),
                                  ("q/3", False)]:
         store.record_answer(question_id, "x", correct=correct, score=float(correct), seconds=1,
                             mode="practice")
     assert store.mistakes() == ["q/3", "q/2"]
+
+
+def test_an_exam_of_another_learner_cannot_be_read_or_written(backend, clock):
+    ann, bob = backend.open(clock, learner="ann"), backend.open(clock, learner="bob")
+    attempt = start(ann, clock)
+    ann.set_exam_response(attempt, 0, "A", holder=ME)
+    assert bob.attempt(attempt) is None and bob.attempts() == []
+    assert bob.unfinished_attempt() is None
+    assert bob.exam_items(attempt) == {} and bob.announced_warnings(attempt) == set()
+    for write in (lambda: bob.set_exam_response(attempt, 0, "B", holder=ME),
+                  lambda: bob.set_exam_flag(attempt, 0, True, holder=ME),
+                  lambda: bob.set_exam_position(attempt, 3, holder=ME),
+                  lambda: bob.announce_warnings(attempt, [5], holder=ME),
+                  lambda: bob.submit_attempt(attempt, submitted_at=clock.now(), score=100.0,
+                                             passed=True, answers=[], holder=ME)):
+        with pytest.raises(NotYours):
+            write()
+    bob.abandon_attempt(attempt)  # closes nothing of ann's
+    assert ann.exam_items(attempt)[0].response == "A"
+    assert ann.unfinished_attempt().id == attempt and ann.announced_warnings(attempt) == set()

@@ -42,7 +42,6 @@ TEMPLATE_CLASSES = {
     st.KO: "Key Object Selection Document Storage",
     st.XRAY_DOSE_SR: "X-Ray Radiation Dose SR Storage",
     st.RADIOPHARM_DOSE_SR: "Radiopharmaceutical Radiation Dose SR Storage",
-    st.ENHANCED_XRAY_DOSE_SR: "Enhanced X-Ray Radiation Dose SR Storage",
     st.PET: "Positron Emission Tomography Image Storage",
 }
 NO_PIXELS = {"PR", "SR", "KO"}
@@ -61,9 +60,12 @@ def classes(study: Study) -> list[str]:
     return [TEMPLATE_CLASSES[series.sop_class_uid] for series in study.series]
 
 
+def template_classes() -> set[str]:
+    return {series.sop_class_uid for procedure in PROCEDURES for series in procedure.series}
+
+
 def test_every_template_class_is_the_active_storage_class_pydicom_names():
-    used = {series.sop_class_uid for procedure in PROCEDURES for series in procedure.series}
-    assert used == set(TEMPLATE_CLASSES)
+    assert template_classes() == set(TEMPLATE_CLASSES)
     for uid, name in TEMPLATE_CLASSES.items():
         assert UID_dictionary[uid][0] == name
         assert UID_dictionary[uid][3] == "", f"{name} is retired"
@@ -96,12 +98,13 @@ def test_chest_xray_is_pa_and_lateral_with_an_optional_dose_report():
     assert all(s.modalities == ("DX", "SR") for s in with_dose)
 
 
-def test_ct_chest_abdomen_has_a_dose_report_and_a_presentation_state():
-    for study in studies_of("ct-chest-abdomen", 5):
-        assert study.modalities == ("CT", "PR", "SR")
+def test_ct_chest_abdomen_has_a_dose_report_and_sometimes_a_presentation_state():
+    made = studies_of("ct-chest-abdomen", 12)
+    for study in made:
+        assert study.modalities in (("CT", "SR"), ("CT", "PR", "SR"))
         assert "X-Ray Radiation Dose SR Storage" in classes(study)
-        assert "Grayscale Softcopy Presentation State Storage" in classes(study)
         assert study.count(CountPolicy.PIXEL_DATA) > 400
+    assert {len(s.modalities) for s in made} == {2, 3}  # GSPS in some studies, not all
 
 
 def test_echo_is_multi_frame_ultrasound_with_a_comprehensive_sr():
@@ -114,19 +117,46 @@ def test_echo_is_multi_frame_ultrasound_with_a_comprehensive_sr():
         assert study.count(CountPolicy.FRAMES) > study.count(CountPolicy.ALL_INSTANCES)
 
 
-def test_mri_brain_has_key_images_and_xa_an_enhanced_dose_report():
-    assert all(s.modalities == ("MR", "KO") for s in studies_of("mr-brain", 5))
-    for study in studies_of("xa-coronary", 5):
+def test_mri_brain_has_key_images_in_some_studies():
+    made = studies_of("mr-brain", 12)
+    assert {s.modalities for s in made} == {("MR",), ("MR", "KO")}
+
+
+def test_xa_carries_the_xray_dose_sr_cath_labs_write():
+    """Angiography systems write X-Ray Radiation Dose SR (.88.67, TID 10001)."""
+    for study in studies_of("xa-coronary", 10):
         assert study.modalities == ("XA", "SR")
-        assert classes(study)[-1] == "Enhanced X-Ray Radiation Dose SR Storage"
+        assert classes(study)[-1] == "X-Ray Radiation Dose SR Storage"
 
 
-def test_screening_mammography_is_four_views_and_cad_for_women():
-    for study in studies_of("mg-screening"):
-        assert classes(study) == [TEMPLATE_CLASSES[st.MG]] * 4 + ["Mammography CAD SR Storage"]
+def test_screening_mammography_is_four_views_for_women_with_a_cad_or_dose_report():
+    made = studies_of("mg-screening", 40)
+    kinds = set()
+    for study in made:
+        assert classes(study)[:4] == [TEMPLATE_CLASSES[st.MG]] * 4
         assert study.patient.sex == "F"
         assert study.count(CountPolicy.PIXEL_DATA) == 4
-        assert study.count(CountPolicy.ALL_INSTANCES) == 5
+        kinds.add(tuple(classes(study)[4:]))
+    # CAD alone, a dose report alone, both, or neither: as sites differ.
+    assert kinds == {
+        ("Mammography CAD SR Storage",),
+        ("X-Ray Radiation Dose SR Storage",),
+        ("Mammography CAD SR Storage", "X-Ray Radiation Dose SR Storage"),
+        (),
+    }
+
+
+def test_pr_sr_and_ko_series_are_numbered_as_different_vendors_do():
+    firsts = set()
+    for key in BY_KEY:
+        for study in studies_of(key, 10):
+            images = {s.series_number for s in study.series if s.has_pixel_data}
+            others = [s.series_number for s in study.series if not s.has_pixel_data]
+            assert images == set(range(1, len(images) + 1))
+            assert not images & set(others) and len(set(others)) == len(others)
+            if others:
+                firsts.add(others[0])
+    assert {990, 999, 501, 9001} <= firsts and firsts & {2, 3, 4, 5, 6}
 
 
 def test_tomosynthesis_nm_and_pet_ct_make_up():
@@ -138,6 +168,9 @@ def test_tomosynthesis_nm_and_pet_ct_make_up():
         assert study.series[0].frames == (2,)  # anterior and posterior in one instance
     for study in studies_of("pet-ct", 5):
         assert study.modalities[:2] == ("CT", "PT")
+        series = {s.description: s for s in study.series}
+        pet, ct = series["PET AC"].geometry, series["CTAC 3mm"].geometry
+        assert (pet.plane, pet.thickness) == (ct.plane, ct.thickness) == ("axial", 3)
 
 
 def test_the_dx_example_of_the_facts_counts_two_in_a_pacs_and_three_in_a_vna():
@@ -166,7 +199,8 @@ def test_modalities_in_study_are_the_series_modalities(key: str):
         assert list(study.modalities[: len(images)]) == images  # PR/SR/KO after the images
         for series in study.series:
             assert series.has_pixel_data == (series.modality not in NO_PIXELS)
-            assert bool(series.body_part) == series.has_pixel_data
+            # Image and presentation series carry Body Part Examined; SR and KO series do not.
+            assert bool(series.body_part) == (series.modality not in ("SR", "KO"))
 
 
 def test_patients_are_realistic():
@@ -240,13 +274,97 @@ def test_worklist_row_has_the_study_list_columns_and_the_chosen_count():
     assert row == (study.accession_number, "2")
 
 
-def test_policies_have_human_names():
+def test_policies_say_which_count_is_the_standards():
     assert [p.title for p in CountPolicy] == [
         "instances with pixel data",
         "all instances",
         "frames",
     ]
-    assert (
-        "PACS" in CountPolicy.PIXEL_DATA.typical_of
-        and "VNA" in CountPolicy.ALL_INSTANCES.typical_of
+    assert "(0020,1208)" in CountPolicy.ALL_INSTANCES.basis
+    assert "as a PACS returns it" in CountPolicy.ALL_INSTANCES.basis
+    for policy in (CountPolicy.PIXEL_DATA, CountPolicy.FRAMES):
+        assert "product's choice" in policy.basis
+    assert st.DEFAULT_POLICY is CountPolicy.ALL_INSTANCES
+
+
+def test_odd_dates_are_shown_as_they_are():
+    assert st.display_date("20250301") == "2025-03-01"
+    assert st.display_date("2025.03.01") == "2025.03.01"
+    assert st.display_date("") == ""
+
+
+# --- geometry follows the description -------------------------------------------------------
+
+_PLANE_WORDS = {"Ax": "axial", "Sag": "sagittal", "Cor": "coronal"}
+
+
+@pytest.mark.parametrize("key", sorted(BY_KEY))
+def test_each_templates_geometry_matches_its_series_descriptions(key: str):
+    for template in BY_KEY[key].series:
+        geometry, words = template.geometry, template.description.split()
+        if words[0] in _PLANE_WORDS:
+            assert geometry.plane == _PLANE_WORDS[words[0]], template.description
+        if words[0] in ("Topogram", "Localizer"):
+            assert geometry.plane == "localizer", template.description
+        stated = re.search(r"(\d+(?:\.\d+)?)mm", template.description)
+        if stated:
+            assert geometry.thickness == float(stated.group(1)), template.description
+        if geometry.plane in ("axial", "sagittal", "coronal"):
+            assert geometry.thickness > 0, template.description
+
+
+# --- every study its own UIDs ---------------------------------------------------------------
+
+
+def _identifiers(study: Study) -> set[str]:
+    series = [s.series_instance_uid for s in study.series]
+    instances = [i.sop_instance_uid for s in study.series for i in s.instances]
+    return {
+        study.study_instance_uid,
+        *series,
+        *instances,
+        "patient:" + study.patient.patient_id,
+        "accession:" + study.accession_number,
+    }
+
+
+def test_no_two_templates_seeds_or_places_share_an_identifier():
+    """Exported one template at a time with one seed, studies stored together stay apart."""
+    made = [
+        generate_studies(seed, 2, (procedure,))
+        for procedure in PROCEDURES
+        for seed in (1, 2)
+    ]
+    made.append(generate_studies(1, len(PROCEDURES)))  # the default list of the same seed
+    seen: dict[str, str] = {}
+    for studies in made:
+        for study in studies:
+            for identifier in _identifiers(study):
+                owner = f"{study.procedure}/{study.study_instance_uid}"
+                assert seen.setdefault(identifier, owner) == owner, identifier
+
+
+def test_a_study_is_reproducible_from_template_seed_and_place():
+    procedure = BY_KEY["cr-knee"]
+    alone = generate_studies(4, 1, (procedure,))[0]
+    assert generate_studies(4, 1, (procedure,))[0] == alone
+    assert alone in generate_studies(4, 3, (procedure,))  # a longer list starts the same
+
+
+# --- the templates are data -----------------------------------------------------------------
+
+
+def test_a_mistake_in_the_templates_is_located(tmp_path):
+    path = tmp_path / "procedures.yaml"
+    path.write_text(
+        "- key: x\n  description: X\n  body_part: KNEE\n  series:\n"
+        "    - {class: NoSuchStorage, description: Knee}\n"
     )
+    with pytest.raises(st.TemplateError, match=r"procedures.yaml:5:\d+: 'NoSuchStorage' is not"):
+        st.load_procedures(path)
+    path.write_text(
+        "- key: x\n  description: X\n  body_part: KNEE\n  series:\n"
+        "    - {class: CTImageStorage, description: Ax, plane: diagonal}\n"
+    )
+    with pytest.raises(st.TemplateError, match=r":5:\d+: plane is one of"):
+        st.load_procedures(path)

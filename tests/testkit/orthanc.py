@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from testkit import external_tool
+from testkit import external_tool, free_port
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,6 @@ class Orthanc:
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path, limit: float) -> None:
@@ -52,7 +46,8 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path, limit
 
 @contextmanager
 def orthanc(folder: Path, *, ae_title: str = "ORTHANC", startup: float = 30) -> Iterator[Orthanc]:
-    """Orthanc with a fresh database in `folder`; accepts any calling AE title."""
+    """Orthanc with a fresh database in `folder`; accepts any calling AE title (store, echo,
+    find)."""
     binary = external_tool("Orthanc", "orthanc")
     folder.mkdir(parents=True, exist_ok=True)
     port, http_port = free_port(), free_port()
@@ -69,6 +64,8 @@ def orthanc(folder: Path, *, ae_title: str = "ORTHANC", startup: float = 30) -> 
                 "RemoteAccessAllowed": False,
                 "AuthenticationEnabled": False,
                 "DicomCheckCalledAet": True,
+                "DicomAlwaysAllowFind": True,  # C-FIND and C-GET from any calling AE, as for
+                "DicomAlwaysAllowGet": True,  # C-STORE
                 "Plugins": [],
                 "StableAge": 1,
             }

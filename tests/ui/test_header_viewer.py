@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
@@ -57,8 +58,9 @@ async def test_header_of_a_ct_instance(tmp_path, clock):
 
 async def test_header_of_an_sr_file_and_its_search_box(tmp_path, clock):
     study = _study("ct-head")
-    export_studies([study], tmp_path / "out")
-    sr_file = next((tmp_path / "out").rglob("990_SR/IM00001.dcm"))
+    report = next(s for s in study.series if s.modality == "SR")
+    sr_file = tmp_path / "report.dcm"
+    dcmwrite(sr_file, build_dataset(study, report, 1), enforce_file_format=True)
     app = make_app(data_dir=tmp_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app, HeaderScreen(sr_file))
@@ -85,7 +87,9 @@ async def test_hostile_patient_name_cannot_reach_the_terminal(tmp_path, clock):
     app = make_app(data_dir=tmp_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app, HeaderScreen(path))
-        assert _cells(app.screen)["PatientName"] == "EVIL^[b]Markup[/b]"  # text, not markup
+        # Text, not markup; the escapes written out, not obeyed.
+        shown = _cells(app.screen)["PatientName"].replace("\n", "")  # folded over two lines
+        assert shown == "EVIL\\x1b[2J\\x1b]0;pwned\\x07^[b]Markup[/b]"
         assert "\x1b" not in app.export_screenshot()
 
 
@@ -105,7 +109,8 @@ async def test_damaged_and_foreign_files_show_an_error_not_a_crash(tmp_path, clo
         assert _cells(app.screen)["Modality"] == "CR"  # what could be read is shown
         await pilot.press("escape")
         await _open(pilot, app, HeaderScreen(foreign))
-        assert "Not a DICOM file" in str(app.screen.query_one("#header-problems").render())
+        problems = str(app.screen.query_one("#header-problems").render())
+        assert "Not a DICOM Part 10 file" in problems
         assert app.screen.query_one(DataTable).row_count == 0
 
 
@@ -118,10 +123,13 @@ async def test_browse_a_synthetic_list_down_to_an_sr_header(tmp_path, clock):
         await _open(pilot, app, StudyBrowserScreen(studies, "Seed 7"))
         browser = app.screen
         imgs = list(browser.table.get_column("Imgs"))
-        assert str(imgs[index]) == str(study.count(st.CountPolicy.PIXEL_DATA))
-        await pilot.press("c")  # count all instances, as a VNA does
+        # Number of Study Related Instances (0020,1208) first: what a PACS returns.
+        assert str(imgs[index]) == str(study.count(st.CountPolicy.ALL_INSTANCES))
+        hint = str(browser.query_one(".browser-hint", Static).render())
+        assert "(0020,1208)" in hint
+        await pilot.press("c")  # frames, as some viewers count
         assert str(list(browser.table.get_column("Imgs"))[index]) == str(
-            study.count(st.CountPolicy.ALL_INSTANCES)
+            study.count(st.CountPolicy.FRAMES)
         )
         browser.table.move_cursor(row=index)
         await pilot.press("enter")
@@ -151,7 +159,7 @@ async def test_browse_imported_samples_opens_their_files(tmp_path, clock):
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, HeaderScreen) and isinstance(screen.source, Path)
-        first = result.instances[result.studies[0].series[0]][0]
+        first = result.files(result.studies[0], result.studies[0].series[0])[0]
         assert screen.source == first.path
         assert _cells(screen)["SOPInstanceUID"].replace("\n", "") == first.sop_instance_uid
 
@@ -194,7 +202,7 @@ async def test_open_a_folder_from_the_study_list_and_read_its_files(tmp_path, cl
         [found] = browser.studies
         assert found.study_instance_uid == study.study_instance_uid
         assert str(list(browser.table.get_column("Imgs"))[0]) == str(
-            study.count(st.CountPolicy.PIXEL_DATA))
+            study.count(st.CountPolicy.ALL_INSTANCES))
         assert any("skipped 1 not DICOM" in n for n in notices)
         await pilot.press("s")  # which file, and why
         await pilot.pause()
@@ -231,3 +239,73 @@ async def test_a_folder_without_dicom_files_is_said_and_nothing_opens(tmp_path, 
         await pilot.pause()
         assert app.screen is synthetic
         assert any("No DICOM instances" in n for n in notices)
+
+
+async def test_skipped_files_and_remarks_are_listed_with_names_escaped(tmp_path, clock):
+    study = _study("cr-knee")
+    export_studies([study], tmp_path / "pacs")
+    first = next((tmp_path / "pacs").rglob("IM00001.dcm"))
+    (tmp_path / "pacs" / "copy\u202egpj.dcm").write_bytes(first.read_bytes())  # a duplicate
+    (tmp_path / "pacs" / "evil\x1b[2J.txt").write_text("not DICOM")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pacs" / "pipe")
+    app = make_app(data_dir=tmp_path / "data", clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app, StudyBrowserScreen(st.generate_studies(1, 3), "Seed 1"))
+        await pilot.press("o")
+        await pilot.pause()
+        await _type_folder(pilot, app, str(tmp_path / "pacs"))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        browser = app.screen
+        assert isinstance(browser, StudyBrowserScreen) and len(browser.studies) == 1
+        await pilot.press("s")
+        await pilot.pause()
+        listed = str(app.screen.query_one("#skipped-list", Static).render())
+        assert "not DICOM: evil\\x1b[2J.txt" in listed
+        (duplicate,) = [line for line in listed.splitlines() if line.startswith("duplicate:")]
+        assert "copy\\u202egpj.dcm" in duplicate and "001_CR/IM00001.dcm" in duplicate
+        if hasattr(os, "mkfifo"):
+            assert "not a file: pipe: a FIFO" in listed
+        assert "\x1b" not in app.export_screenshot() and "\u202e" not in listed
+
+
+async def test_ctrl_q_ends_the_app_while_a_folder_is_being_read(tmp_path, clock, monkeypatch):
+    """The reader stops at the next file once the app closes, so the process can end."""
+    import threading
+
+    from trainer.core import dicom_import
+
+    for n in range(20):
+        (tmp_path / f"{n:02d}.txt").write_text("x")
+    started, release = threading.Event(), threading.Event()
+    read: list[Path] = []
+    real = dicom_import.read_header
+
+    def slow(path: Path):
+        read.append(path)
+        started.set()
+        release.wait(10)  # a slow network share
+        return real(path)
+
+    monkeypatch.setattr(dicom_import, "read_header", slow)
+    app = make_app(data_dir=tmp_path / "data", clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app, StudyBrowserScreen(st.generate_studies(1, 3), "Seed 1"))
+        await pilot.press("o")
+        await pilot.pause()
+        field = app.screen.query_one("#folder-path", Input)
+        field.value = str(tmp_path)
+        await pilot.press("enter")
+        assert started.wait(10)
+        workers = list(app.workers)
+        await pilot.press("ctrl+q")
+        release.set()
+    assert not app.is_running
+    for worker in workers:  # the reading thread ends instead of reading on
+        for _ in range(100):
+            if worker.is_finished:
+                break
+            release.wait(0.05)
+        assert worker.is_finished
+    assert len(read) < 20

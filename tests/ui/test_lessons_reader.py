@@ -67,10 +67,17 @@ async def test_walk_a_lesson_forward_and_back(tmp_path, content, clock):
         assert "2/3" in place(app) and app.screen.lesson.pages[app.screen.page].title == "Second"
         await pilot.press("n")
         assert "3/3" in place(app)
-        await pilot.press("right")  # past the end: nothing happens
-        assert "3/3" in place(app)
+        end = str(app.screen.query_one("#reader-end", Static).render())
+        assert "End of the lesson" in end and "z: quiz me" in end and "Beta" in end
         await pilot.press("left", "p")
         assert "1/3" in place(app)
+        assert not app.screen.query_one("#reader-end", Static).display
+        await pilot.press("right", "right", "right")  # past the end: on to the next lesson
+        await pilot.pause()
+        assert app.screen.lesson.id == "beta" and "1/2" in place(app)
+        await pilot.press("escape")  # the next lesson replaced this one: back to the list
+        await pilot.pause()
+        assert isinstance(app.screen, LessonListScreen)
 
 
 async def test_complete_mark_survives_restart_and_continue_reopens(tmp_path, content, clock):
@@ -90,10 +97,10 @@ async def test_complete_mark_survives_restart_and_continue_reopens(tmp_path, con
         assert str(first.prompt).startswith("✓ 1. Alpha")
         await pilot.press("escape")
         assert isinstance(again.screen, HomeScreen)
-        again.open_section("continue")
+        again.open_section("continue")  # alpha is complete: Continue goes on to beta
         await pilot.pause()
         assert isinstance(again.screen, ReaderScreen)
-        assert "2/3" in place(again)
+        assert again.screen.lesson.id == "beta" and "1/2" in place(again)
 
 
 async def test_links_can_be_followed_from_the_keyboard(tmp_path, content, clock):
@@ -107,6 +114,10 @@ async def test_links_can_be_followed_from_the_keyboard(tmp_path, content, clock)
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.lesson.id == "beta" and "2/2" in place(app)
+        await pilot.press("escape")  # back where the link was
+        await pilot.pause()
+        assert app.screen.lesson.id == "alpha" and "2/3" in place(app)
+        assert app.store.last_lesson().lesson_id == "alpha"  # and Continue comes back here
 
 
 async def test_contents_jumps_to_a_page(tmp_path, content, clock):
@@ -143,3 +154,31 @@ async def test_lesson_text_is_markdown_not_textual_markup(tmp_path, content, clo
         lines = page.render_lines(page.region.reset_offset)
         shown = "".join(segment.text for line in lines for segment in line)
         assert "[bold]not markup[/bold]" in shown
+
+
+async def test_contents_tick_only_the_pages_actually_read(tmp_path, content, clock):
+    """A link into the middle of a lesson marks that page read, not the ones before it."""
+    app = make_app(data_dir=tmp_path / "data", clock=clock, content_root=content)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_lesson("alpha", page=1)
+        await pilot.pause()
+        await pilot.press("l", "enter")  # to beta's last page
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TableOfContents)
+        toc = app.screen.query_one(OptionList)
+        marks = [str(toc.get_option_at_index(i).prompt)[:2] for i in range(toc.option_count)]
+        assert marks == ["  ", "▶ "]  # beta's first page was never opened
+
+
+async def test_reading_every_page_completes_the_lesson(tmp_path, content, clock, notices):
+    app = make_app(data_dir=tmp_path / "data", clock=clock, content_root=content)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_lesson("beta")
+        await pilot.pause()
+        assert not app.store.lesson_progress()["beta"].completed
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.store.lesson_progress()["beta"].completed
+        assert "complete" in place(app) and "Lesson complete: every page read." in notices

@@ -230,6 +230,7 @@ async def test_a_slow_count_shows_the_screen_counting_then_the_figures(
             await pilot.pause(0.05)
             if isinstance(app.screen, ProgressScreen):
                 break
+        await pilot.pause()  # drawn
         screen = app.screen
         assert isinstance(screen, ProgressScreen)
         assert "Counting your answers" in text_of(screen, "#progress-summary")
@@ -317,8 +318,12 @@ async def test_asking_twice_while_counting_brings_the_figures_once(tmp_path, clo
         done.set()
         for _ in range(200):  # the first count is cancelled, the second shown
             await pilot.pause(0.02)
-            if isinstance(app.screen, ProgressScreen) and app.screen.figures is not None:
+            screen = app.screen  # counted, in front, and drawn (mounted after it is pushed)
+            if isinstance(screen, ProgressScreen) and screen.figures is not None and (
+                screen.is_mounted
+            ):
                 break
+        await pilot.pause()  # drawn
         screen = app.screen
         assert isinstance(screen, ProgressScreen)
         assert f"Answers {app.store.answer_count()}" in text_of(screen, "#progress-summary")

@@ -2,6 +2,7 @@
 
 from textual.widgets import DataTable, OptionList
 
+from trainer.core.store.accounts import Learner
 from trainer.ui.app import make_app
 from trainer.ui.screens.home import HomeScreen
 from trainer.ui.screens.sop_reference import SopDetailScreen, SopReferenceScreen
@@ -15,12 +16,13 @@ async def test_home_lists_every_section(tmp_path, clock):
         assert isinstance(app.screen, HomeScreen)
         options = app.screen.query_one(OptionList)
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
-        assert ids == [s.id for s in SECTIONS]
+        assert ids == [s.id for s in SECTIONS if s.only_if is None]  # a learner's sections
 
 
 async def test_every_section_opens_a_screen_of_its_own(tmp_path, clock):
     """Each registered section's target resolves and brings a screen forward."""
     app = make_app(data_dir=tmp_path, clock=clock, seed=1)
+    app.setup.signed_in = Learner(1, "default", "instructor", None)  # sees every section
     async with app.run_test(size=(80, 24)) as pilot:
         for item in SECTIONS:
             await pilot.pause()
@@ -62,7 +64,7 @@ async def test_palette_reaches_every_section(tmp_path, clock):
     async with app.run_test(size=(80, 24)):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for s in SECTIONS:
-            assert f"Open {s.title}" in titles
+            assert (f"Open {s.title}" in titles) == (s.only_if is None)
 
 
 async def test_theme_is_remembered_across_runs(tmp_path, clock):

@@ -29,14 +29,56 @@ def context(args: argparse.Namespace, clock: Clock | None = None) -> Context:
     from trainer.core.context import Context
 
     return Context.from_options(
-        data_dir=args.data_dir, seed=args.seed, bank_dirs=args.bank_dir or (), clock=clock
+        data_dir=args.data_dir, seed=args.seed, bank_dirs=args.bank_dir or (), clock=clock,
+        store=_store_option(args), learner=getattr(args, "learner", None),
     )
 
 
+def _store_option(args: argparse.Namespace) -> str | None:
+    """The global --store URL (`items report` has a --store DIR of its own, a list)."""
+    store = getattr(args, "store", None)
+    return store if isinstance(store, str) else None
+
+
+PASSPHRASE_ENV = "PACS_TRAINER_PASSPHRASE"
+
+
+def sign_in(setup: Context) -> bool:
+    """Sign in to a classroom store as --learner (passphrase from $PACS_TRAINER_PASSPHRASE,
+    else asked for on a terminal); False after printing why not."""
+    import os
+
+    from trainer.core.context import LEARNER_ENV
+    from trainer.core.store import DEFAULT_LEARNER, StoreError
+
+    if setup.signed_in is not None or not setup.sign_in_required:
+        return True
+    if setup.learner == DEFAULT_LEARNER:
+        error(f"a classroom store needs --learner NAME (or {LEARNER_ENV}) to sign in")
+        return False
+    passphrase = os.environ.get(PASSPHRASE_ENV)
+    if passphrase is None:
+        if not sys.stdin.isatty():
+            error(f"no passphrase for {setup.learner}: set {PASSPHRASE_ENV} or run in a terminal")
+            return False
+        import getpass
+
+        passphrase = getpass.getpass(f"Passphrase for {setup.learner}: ")
+    try:
+        setup.sign_in(setup.learner, passphrase)
+    except StoreError as exc:
+        error(f"cannot sign in: {exc}")
+        return False
+    return True
+
+
 def open_store(setup: Context) -> Store | None:
-    """The learner's store, or None after printing why it cannot be opened."""
+    """The learner's store (signed in first for a classroom), or None after printing why it
+    cannot be opened."""
     from trainer.core.store import StoreError
 
+    if not sign_in(setup):
+        return None
     try:
         return setup.open_store()
     except StoreError as exc:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from trainer.commands import format_table
+from trainer.core.markdown_text import markdown_text
 from trainer.core.sanitize import strip_controls
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ class Console:
 def render_question(presented: Presented) -> str:
     """The prompt, exhibit and options of a question, plain text."""
     question = presented.question
-    lines = [strip_controls(question.prompt).rstrip()]
+    lines = [markdown_text(question.prompt)]
     exhibit = question.exhibit
     if exhibit is not None:
         lines.append("")
@@ -350,7 +351,7 @@ def feedback_lines(question: Question, response: object) -> list[str]:
     lines = [
         f"Your answer: {strip_controls(format_answer(question, response))}",
         f"Right answer: {strip_controls(format_answer(question, correct_response(question)))}",
-        f"Why: {strip_controls(question.explanation).strip()}",
+        f"Why: {markdown_text(question.explanation)}",
         f"See: {strip_controls('; '.join(question.references))}",
     ]
     if question.lesson is not None:

@@ -220,7 +220,7 @@ def _export(args: argparse.Namespace, seed: int, questions: list[Question]) -> i
         f"# Edit freely, then check it with: pacs-trainer bank validate {path.name}\n"
     )
     try:
-        path.write_text(header + _yaml(bank), encoding="utf-8")
+        path.write_text(header + bank_yaml(bank), encoding="utf-8")
     except OSError as exc:
         error(f"cannot write {path}: {exc.strerror or exc}")
         return 1
@@ -246,9 +246,9 @@ def bank_document(
     used: set[str] = set()
     entries = []
     for question in questions:
-        entry = _entry(question)
+        entry = bank_entry(question)
         wanted = f"{question.bank}-{question.id}" if from_banks else question.id
-        entry["id"] = _unique_id(wanted, used)
+        entry["id"] = unique_id(wanted, used)
         entries.append(entry)
     return {
         "id": "sampled-questions" if from_banks else questions[0].bank,
@@ -261,7 +261,7 @@ def bank_document(
     }
 
 
-def _entry(question: Question) -> dict[str, Any]:
+def bank_entry(question: Question) -> dict[str, Any]:
     data = question.model_dump(mode="json", exclude_defaults=True)
     if "choices" in data:
         data["choices"] = [c["text"] if set(c) == {"text"} else c for c in data["choices"]]
@@ -273,7 +273,7 @@ def _ordered(data: dict[str, Any]) -> dict[str, Any]:
     return {key: data[key] for key in (*_KEY_ORDER, *data) if key in data}
 
 
-def _unique_id(wanted: str, used: set[str]) -> str:
+def unique_id(wanted: str, used: set[str]) -> str:
     """An id of at most 64 characters that no earlier question of the bank has."""
     base = wanted[:60].rstrip("-")
     candidate, number = base, 2
@@ -283,7 +283,7 @@ def _unique_id(wanted: str, used: set[str]) -> str:
     return candidate
 
 
-def _yaml(data: dict[str, Any]) -> str:
+def bank_yaml(data: dict[str, Any]) -> str:
     """YAML an instructor can edit: multi-line text as | blocks, no anchors, keys in order."""
     import yaml
 

@@ -29,12 +29,18 @@ from trainer.commands.plain_text import (
     render_question,
     topic_table,
 )
+from trainer.commands.selection import (
+    Plan,
+    exam_blueprints,
+    practice_plan,
+    selection_group,
+    unknown_blueprint,
+)
 from trainer.core.clock import clock_text
 from trainer.core.sanitize import strip_controls
 
 if TYPE_CHECKING:
     from trainer.core.clock import Clock
-    from trainer.core.context import Context
     from trainer.core.exam import ExamReport, ExamSession, OpenElsewhere
     from trainer.core.practice import PracticeSession
     from trainer.core.questions import Question
@@ -79,13 +85,7 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
     parser.add_argument(
         "--plain", action="store_true", help="plain text line by line, without the terminal app"
     )
-    what = parser.add_mutually_exclusive_group()
-    what.add_argument("--exam", metavar="NAME", help="a timed exam, e.g. quick-check")
-    what.add_argument("--topic", metavar="T", help="practise questions tagged T, e.g. uids")
-    what.add_argument("--lesson", metavar="L", help="practise what lesson L teaches, e.g. uids")
-    what.add_argument(
-        "--mistakes", action="store_true", help="practise the questions you last got wrong"
-    )
+    selection_group(parser, verb="practise")
     parser.add_argument(
         "--count", type=positive_int, default=10, metavar="N",
         help="practice questions (default 10)",
@@ -121,15 +121,11 @@ def plain(
 
     console = Console(stdin, stdout)
     setup = context(args, clock)
-    blueprints = setup.blueprints
-    for problem in blueprints.errors:
-        print(f"pacs-trainer: warning: blueprint skipped: {problem}", file=sys.stderr)
+    blueprints = exam_blueprints(setup)
     blueprint = blueprints.get(args.exam) if args.exam is not None else None
     if args.exam is not None and blueprint is None:
-        known = ", ".join(b.id for b in blueprints.blueprints) or "none"
-        error(f"no exam blueprint {args.exam!r}; the exams are: {known}")
-        return 2
-    plan = _practice_plan(args, setup) if blueprint is None else None
+        return unknown_blueprint(args.exam, blueprints)
+    plan = practice_plan(args, setup) if blueprint is None else None
     if isinstance(plan, int):
         return plan
     store = open_store(setup)
@@ -512,43 +508,8 @@ def print_report(console: Console, report: ExamReport) -> None:
 # --- practice ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """What to practise, as the command line asked."""
-
-    what: str
-    topics: tuple[str, ...] = ()
-    lesson: str | None = None
-    mistakes: bool = False
-
-
-def _practice_plan(args: argparse.Namespace, setup: Context) -> _Plan | int:
-    """The practice asked for, or an exit status after saying what is wrong."""
-    from trainer.core.topics import TOPICS
-    from trainer.core.yaml_source import did_you_mean
-
-    if args.topic is not None:
-        if args.topic not in TOPICS:
-            error(f"unknown topic {args.topic!r}{did_you_mean(args.topic, list(TOPICS))}; "
-                  f"the topics are: {', '.join(TOPICS)}")
-            return 2
-        return _Plan(f"topic {args.topic}", topics=(args.topic,))
-    if args.lesson is not None:
-        lessons = setup.lessons
-        lesson = lessons.get(args.lesson)
-        if lesson is None:
-            ids = [known.id for known in lessons.lessons]
-            error(f"unknown lesson {args.lesson!r}{did_you_mean(args.lesson, ids)}; "
-                  f"the lessons are: {', '.join(ids)}")
-            return 2
-        return _Plan(f"lesson {lesson.id}", topics=lesson.topics, lesson=lesson.id)
-    if args.mistakes:
-        return _Plan("your mistakes", mistakes=True)
-    return _Plan("all topics")
-
-
 def _practice(
-    plan: _Plan,
+    plan: Plan,
     count: int,
     console: Console,
     store: Store,

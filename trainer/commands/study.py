@@ -2,7 +2,8 @@
 
 `export` writes the synthetic studies as DICOM Part 10 files (one folder per patient, study and
 series); `import` reads a folder of DICOM files back into a study list, headers only, listing
-the files it had to skip and why.
+the files it had to skip and why. File names and values from a folder reach the terminal with
+their control and invisible characters written out (`\\x1b`, `\\u202e`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import argparse
 import json
 
 from trainer.commands import DEFAULT_SEED, SEED_NOTE, error, format_table, positive_int
-from trainer.core.studies import PROCEDURES, CountPolicy
+from trainer.core.studies import DEFAULT_POLICY, PROCEDURES, CountPolicy, Study
+
+COUNTS_NOTE = "; ".join(f"{p.value} = {p.title}: {p.basis}" for p in CountPolicy)
+
 
 
 def add_parser(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -25,6 +29,12 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
         ),
     )
     actions = parser.add_subparsers(dest="study_action", metavar="ACTION", required=True)
+    _add_list(actions, common)
+    _add_export(actions, common)
+    _add_import(actions, common)
+
+
+def _add_list(actions: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     listing = actions.add_parser(
         "list",
         parents=[common],
@@ -42,26 +52,31 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
     listing.add_argument(
         "--policy",
         choices=[policy.value for policy in CountPolicy],
-        default=CountPolicy.PIXEL_DATA.value,
-        help=(
-            "what Imgs counts: pixel = instances with pixel data (typical of a legacy PACS, "
-            "the default), all = all instances (typical of a VNA), frames = frames"
-        ),
+        default=DEFAULT_POLICY.value,
+        help=f"what Imgs counts (default {DEFAULT_POLICY.value}): {COUNTS_NOTE}",
     )
     listing.add_argument(
         "--json",
         action="store_true",
         help="print JSON: every study with its series, instances and count under each policy",
     )
+    listing.set_defaults(func=run)
+
+
+def _add_export(actions: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     exporting = actions.add_parser(
         "export",
         parents=[common],
         help="write synthetic studies as DICOM files",
         description=(
             "Write every instance of the synthetic studies as a DICOM Part 10 file: images "
-            "with small real pixel data, presentation states, key object selections and "
-            "structured reports that reference the study's images. Files go to "
-            "DIR/<Patient ID>/<Accession Number>/<series number>_<modality>/IMnnnnn.dcm."
+            "with small real pixel data placed in the patient as their series descriptions "
+            "say, presentation states, key object selections and structured reports (dose "
+            "reports with one irradiation event per acquisition) that reference the study's "
+            "images. Files go to "
+            "DIR/<Patient ID>/<Accession Number>/<series number>_<modality>/IMnnnnn.dcm. "
+            "Every study has UIDs, Patient ID and Accession Number of its own, whatever the "
+            "template, seed or count, so exports can be stored together in one PACS."
         ),
         epilog=SEED_NOTE + " The same seed writes the same files, UIDs included.",
     )
@@ -79,25 +94,32 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
         metavar="K",
         help="how many studies (default 10, the list `study list` shows; 1 with --template)",
     )
+    exporting.set_defaults(func=run_export)
+
+
+def _add_import(actions: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     importing = actions.add_parser(
         "import",
         parents=[common],
         help="read a folder of DICOM files as a study list",
         description=(
-            "Read every file under DIR (headers only, no pixel data), group the instances "
-            "into patients, studies and series, and print the study list with its count "
-            "under each policy. Files that are not DICOM, are damaged, repeat an instance or "
-            "are not instances of a study are listed with the reason."
+            "Read every file under DIR (headers only, no pixel data) as a PACS would take it, "
+            "group the instances into patients, studies and series, and print the study list "
+            "with its count under each policy. A data set without a Part 10 file header is "
+            "read and said so; files that are not DICOM, are damaged, lack a SOP Class UID or "
+            "are not instances of a study are listed with the reason, and FIFOs, sockets and "
+            "devices are skipped without being opened. Two files with one SOP Instance UID "
+            "are both listed, the later one named as a duplicate."
         ),
+        epilog=f"Counts: {COUNTS_NOTE}.",
     )
     importing.add_argument("folder", metavar="DIR", help="the folder to read, with subfolders")
     importing.add_argument(
         "--json",
         action="store_true",
-        help="print JSON: studies with series and instances (their files), and skipped files",
+        help="print JSON: studies with series and instances (their files), skipped files and "
+        "remarks",
     )
-    listing.set_defaults(func=run)
-    exporting.set_defaults(func=run_export)
     importing.set_defaults(func=run_import)
 
 
@@ -110,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps([study.to_dict() for study in studies], indent=2))
         return 0
     policy = CountPolicy(args.policy)
-    print(f"Study list, seed {seed}. Imgs: {policy.title} ({policy.typical_of}).")
+    print(f"Study list, seed {seed}. Imgs: {policy.title} ({policy.basis}).")
     print()
     print(format_table(WORKLIST_COLUMNS, worklist_rows(studies, policy)))
     return 0
@@ -147,12 +169,11 @@ def run_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from trainer.core.dicom_import import import_folder
-    from trainer.core.sanitize import strip_controls
-    from trainer.core.studies import worklist_cells
+    from trainer.core.sanitize import escape_controls
 
     root = Path(args.folder)
     if not root.is_dir():
-        error(f"no such folder: {root}")
+        error(f"no such folder: {escape_controls(str(root))}")
         return 1
     result = import_folder(root)
     if args.json:
@@ -163,30 +184,33 @@ def run_import(args: argparse.Namespace) -> int:
                     "summary": result.summary(),
                     "studies": [result.study_dict(study) for study in result.studies],
                     "skipped": [skip.to_dict() for skip in result.skipped],
+                    "remarks": [remark.to_dict() for remark in result.remarks],
                 },
                 indent=2,
             )
         )
         return 0
-    print(f"Study list from {strip_controls(str(root))}. {result.summary()}.")
+    print(f"Study list from {escape_controls(str(root))}. {result.summary()}.")
     if result.studies:
-        print(
-            "Counts: Pixel = instances with pixel data (typical of a legacy PACS), "
-            "All = all instances (typical of a VNA), Frames = frames."
-        )
+        print(f"Counts: {COUNTS_NOTE}.")
         print()
-        rows = []
-        for study in result.studies:
-            cells = worklist_cells(study, CountPolicy.PIXEL_DATA)
-            for column in ("DOB", "Date"):
-                cells[column] = cells[column] if len(cells[column]) == 10 else ""
-            counts = [str(study.count(policy)) for policy in CountPolicy]
-            rows.append((*(cells[column] for column in IMPORT_COLUMNS), *counts))
-        print(format_table((*IMPORT_COLUMNS, "Pixel", "All", "Frames"), rows))
-    if result.skipped:
-        print()
-        print(f"Skipped {len(result.skipped)} files:")
-        for skip in result.skipped:
-            where = strip_controls(str(skip.path.relative_to(root)))
-            print(f"  {where}: {skip.kind}: {skip.reason}")
+        print(_import_table(result.studies))
+    for title, files in (("Skipped", result.skipped), ("Remarks on", result.remarks)):
+        if files:
+            print()
+            print(f"{title} {len(files)} file{'' if len(files) == 1 else 's'}:")
+            for skip in files:
+                where = escape_controls(str(skip.path.relative_to(root)))
+                print(f"  {where}: {skip.kind}: {skip.reason}")
     return 0
+
+
+def _import_table(studies: tuple[Study, ...]) -> str:
+    from trainer.core.studies import worklist_cells
+
+    rows = []
+    for study in studies:
+        cells = worklist_cells(study, DEFAULT_POLICY)
+        counts = [str(study.count(policy)) for policy in CountPolicy]
+        rows.append((*(cells[column] for column in IMPORT_COLUMNS), *counts))
+    return format_table((*IMPORT_COLUMNS, "Pixel", "All", "Frames"), rows)

@@ -28,6 +28,7 @@ from pydantic import (
 
 from trainer.core.paths import question_bank_dir
 from trainer.core.questions import QUESTION_TYPES, Id, Question, Text, in_bank
+from trainer.core.sanitize import escape_controls
 from trainer.core.yaml_source import (
     Document,
     Limits,
@@ -85,9 +86,11 @@ class BankError:
     path: str = ""
 
     def __str__(self) -> str:
+        """file:line:col: path: message, with whatever it quotes from the file shown, not
+        acted on (a tag or field name holding an escape sequence, a file name's controls)."""
         place = f"{self.file}:{self.line}:{self.col}" if self.line else str(self.file)
         field = f" {self.path}:" if self.path else ""
-        return f"{place}:{field} {self.message}"
+        return escape_controls(f"{place}:{field} {self.message}")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -236,6 +239,37 @@ def load_model_file(
         errors.append(BankError(path, message, line, col, format_path(shown)))
     errors.sort(key=lambda error: (error.line or 0, error.col or 0))
     return Loaded(None, tuple(errors), document)
+
+
+def load_model_files(
+    folders: Iterable[Path], model: type[M], *, kind: str, limits: Limits = Limits(),
+    missing_ok: bool = False,
+) -> tuple[list[M], list[BankError]]:
+    """Every file of `kind` in the folders (as `load_model_file` reads one); a missing folder
+    (unless `missing_ok`) and an id used twice are errors too. `model` has an `id` field."""
+    found: list[M] = []
+    errors: list[BankError] = []
+    owners: dict[str, Path] = {}
+    for folder in map(Path, folders):
+        if not folder.is_dir():
+            if not missing_ok:
+                errors.append(BankError(folder, "no such folder"))
+            continue
+        for path in bank_files(folder):
+            loaded = load_model_file(path, model, kind=kind, limits=limits)
+            errors.extend(loaded.errors)
+            item = loaded.model
+            if item is None:
+                continue
+            item_id = item.id  # type: ignore[attr-defined]
+            if item_id in owners:
+                line, col = loaded.document.locate(("id",)) if loaded.document else (None, None)
+                message = f"{kind} id {quote(item_id)} is already used by {owners[item_id]}"
+                errors.append(BankError(path, message, line, col, "id"))
+                continue
+            owners[item_id] = path
+            found.append(item)
+    return found, errors
 
 
 def _fields_hint(model: type[BaseModel]) -> str:

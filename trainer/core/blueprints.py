@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from trainer.core.banks import BankError, bank_files, load_model_file
+from trainer.core.banks import BankError, load_model_files
 from trainer.core.pool import Source, source_of
 from trainer.core.questions import (
     QUESTION_TYPES,
@@ -194,25 +194,5 @@ class BlueprintCatalog:
 
 def load_blueprints(*folders: Path, limits: Limits = Limits()) -> BlueprintCatalog:
     """Every *.yaml/*.yml blueprint in the folders; bad files and repeated ids are errors."""
-    blueprints: list[Blueprint] = []
-    errors: list[BankError] = []
-    owners: dict[str, Path] = {}
-    for folder in map(Path, folders):
-        if not folder.is_dir():
-            errors.append(BankError(folder, "no such folder"))
-            continue
-        for path in bank_files(folder):
-            loaded = load_model_file(path, Blueprint, kind="blueprint", limits=limits)
-            errors.extend(loaded.errors)
-            blueprint = loaded.model
-            if blueprint is None:
-                continue
-            if blueprint.id in owners:
-                line, col = loaded.document.locate(("id",)) if loaded.document else (None, None)
-                owner = owners[blueprint.id]
-                message = f"blueprint id {quote(blueprint.id)} is already used by {owner}"
-                errors.append(BankError(path, message, line, col, "id"))
-                continue
-            owners[blueprint.id] = path
-            blueprints.append(blueprint)
+    blueprints, errors = load_model_files(folders, Blueprint, kind="blueprint", limits=limits)
     return BlueprintCatalog(tuple(blueprints), tuple(errors))

@@ -2,9 +2,10 @@
 
 The header viewer shows these rows and filters them; questions show a few of them as
 dcmdump-like text lines (`dump_lines`). Everything read from a file is treated as hostile: values
-are stripped of control characters and escape sequences (strip_controls), cut to a length, and
-bulk data such as Pixel Data is summarised, never dumped. `load_header` reads a file for display
-without loading large values and reports a damaged file instead of raising.
+have control, bidi and invisible characters written out as escapes (escape_controls), are cut to
+a length, and bulk data such as Pixel Data is summarised, never dumped. `load_header` reads a
+file for display without loading large values, reads a data set that lacks the Part 10 header
+(and says so), and reports a damaged file instead of raising.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trainer.core.sanitize import strip_controls
+from trainer.core.sanitize import escape_controls
 
 if TYPE_CHECKING:
     from pydicom.dataset import Dataset
@@ -61,27 +62,50 @@ def load_header(path: Path) -> LoadedHeader:
     from pydicom import dcmread
     from pydicom.errors import InvalidDicomError
 
+    from trainer.core.dicom_import import PART10
+
+    not_part10 = PART10[0].upper() + PART10[1:]
+    notes: list[str] = []
     try:
         size = path.stat().st_size
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            dataset = dcmread(path, defer_size=DEFER_SIZE)
-    except InvalidDicomError:
-        return LoadedHeader(path, None, ("Not a DICOM file: no DICM prefix (PS3.10).",))
+            dataset: Dataset | None
+            try:
+                dataset = dcmread(path, defer_size=DEFER_SIZE)
+            except InvalidDicomError:
+                dataset = _bare(path)
+                if dataset is None:
+                    return LoadedHeader(path, None, (f"{not_part10}; no data set either.",))
+                notes.append(f"{not_part10}: read as a bare data set.")
     except Exception as exc:  # noqa: BLE001 - a damaged file breaks pydicom in many ways
         return LoadedHeader(path, None, (f"Cannot read this file: {_plain(exc, 200)}",))
     problems = [_plain(w.message, 200) for w in caught if "end of file" in str(w.message).lower()]
     problems += _truncated_values(dataset, size)
     if problems:
         problems.insert(0, "The file is damaged (truncated); showing what could be read.")
-    return LoadedHeader(path, dataset, tuple(dict.fromkeys(problems)))
+    return LoadedHeader(path, dataset, tuple(dict.fromkeys(notes + problems)))
+
+
+def _bare(path: Path) -> Dataset | None:
+    """A file without the Part 10 header, read as a bare data set when it is one (it names its
+    instance with a well-formed UID, as random bytes never do)."""
+    from pydicom import dcmread
+    from pydicom.uid import UID
+
+    try:
+        dataset = dcmread(path, defer_size=DEFER_SIZE, force=True)
+        uid = str(dataset.get("SOPInstanceUID", "") or "")
+    except Exception:  # noqa: BLE001 - not DICOM: pydicom fails in many ways
+        return None
+    return dataset if uid and UID(uid).is_valid else None
 
 
 def _truncated_values(dataset: Dataset, size: int) -> list[str]:
     """Top-level values that the file ends in the middle of (read short, or deferred)."""
     from pydicom.dataelem import RawDataElement
 
-    problems = []
+    problems: list[str] = []
     for tag in list(dataset.keys()):
         element = dataset.get_item(tag, keep_deferred=True)
         if not isinstance(element, RawDataElement) or element.length == 0xFFFFFFFF:
@@ -96,8 +120,9 @@ def _truncated_values(dataset: Dataset, size: int) -> list[str]:
 
 
 def _plain(value: object, limit: int = MAX_VALUE) -> str:
-    """One line of plain text: no control characters or escapes, at most `limit` characters."""
-    return strip_controls(str(value).translate(WHITESPACE), limit)
+    """One line of plain text: line breaks and tabs as spaces, any other control or invisible
+    character written out as an escape, at most `limit` characters."""
+    return escape_controls(str(value).translate(WHITESPACE), limit)
 
 
 def _tag(tag: int) -> str:
@@ -144,7 +169,7 @@ def _add(
             rows.append(HeaderRow(_tag(tag), keyword, vr, _pixel_summary(raw, top), depth, parent))
             continue
         if getattr(raw, "value", b"") is None:  # deferred: large, left on disk
-            size = f"{raw.length:,} bytes, not loaded"
+            size = f"{getattr(raw, 'length', 0):,} bytes, not loaded"
             rows.append(HeaderRow(_tag(tag), keyword, vr, size, depth, parent))
             continue
         try:

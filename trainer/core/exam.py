@@ -176,6 +176,16 @@ def build_form(blueprint: Blueprint, pool: Sequence[Question], rng: random.Rando
     )
 
 
+def draw(
+    blueprint: Blueprint, pool: Sequence[Question], seed: int
+) -> tuple[ExamForm, list[ExamItem]]:
+    """The form a seed draws and its items as presented: what the app shows for that seed,
+    and what a printed form prints. Raises ShortDraw."""
+    form = build_form(blueprint, pool, random.Random(seed))
+    by_id = {question.full_id: question for question in pool}
+    return form, _items(form, [by_id[qid] for qid in form.question_ids])
+
+
 def _short(where: str, needed: int, available: int) -> str:
     noun = "question" if needed == 1 else "questions"
     return f"{where}: needs {needed} {noun}, only {available} available"
@@ -246,9 +256,7 @@ class ExamSession:
     ) -> ExamSession:
         """Draw a form (raises ShortDraw) and store it, held by this window, before the first
         question shows. `place` names this window in another window's messages."""
-        form = build_form(blueprint, pool, random.Random(seed))
-        by_id = {question.full_id: question for question in pool}
-        items = _items(form, [by_id[qid] for qid in form.question_ids])
+        form, items = draw(blueprint, pool, seed)
         started = clock.now()
         deadline = started + timedelta(minutes=blueprint.time_limit_minutes)
         stored_form = {
@@ -373,6 +381,15 @@ class ExamSession:
             self.store.release_lease(self.attempt_id, self.holder)
         self.held_until = None
 
+    def _still_held(self) -> bool:
+        """Whether the store still names this window the holder (a store that cannot be
+        reached now says nothing against it)."""
+        try:
+            attempt = self.store.attempt(self.attempt_id)
+        except StoreError:
+            return True
+        return attempt is None or attempt.lease_holder == self.holder
+
     def refresh(self) -> None:
         """Read the answers, flags, place and warnings as stored; graded already (in another
         window), `report` is the stored result."""
@@ -476,17 +493,24 @@ class ExamSession:
 
     def submit(self) -> ExamReport:
         """Grade and close the attempt (also what auto-submit calls); calling again returns
-        the same report. Answers given are copied to the answer history as mode "exam", and
-        their review cards scheduled. What is graded is what the store holds; an exam graded
-        meanwhile in another window comes back with that result. Before the deadline only the
-        holder may submit (the store raises LeaseLost)."""
+        the same report. The scored answers (blanks as wrong) and the pilot answers given are
+        copied to the answer history as mode "exam", and their review cards scheduled. What is
+        graded is what the store holds (the holder, the one writer, has it in memory too,
+        even what a classroom store keeps while its server is away); an exam graded meanwhile
+        in another window comes back with that result. Before the deadline only the holder may
+        submit (the store raises LeaseLost)."""
         if self.report is not None:
             return self.report
-        self.refresh()  # what the store holds is what counts
-        if self.report is not None:
-            return self.report
+        if self.held_until is not None and self.expired and not self._still_held():
+            self.held_until = None  # taken over meanwhile: this window's memory is stale
+        if self.held_until is None:  # not this window's: what the holder saved counts
+            self.refresh()
+            if self.report is not None:
+                return self.report
         report = self._grade(min(self.clock.now(), self.deadline))
-        given = [review for review in report.review if review.response is not None]
+        # A scored question left blank was not known in the time: it goes into the history
+        # (and its card) as a wrong answer, as it counted in the score. A blank pilot did not.
+        given = [r for r in report.review if r.response is not None or not r.pilot]
         submitted_at = self.started_at + report.time_used
         closed = self.store.submit_attempt(
             self.attempt_id,

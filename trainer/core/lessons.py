@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trainer.core.sanitize import escape_controls, has_controls
 from trainer.core.topics import TOPICS
 from trainer.core.yaml_source import YamlError, parse
 
@@ -82,7 +83,7 @@ class LessonError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return escape_controls(f"{self.path}:{self.line}: {self.message}")
 
 
 class LessonParseError(Exception):
@@ -129,6 +130,11 @@ def parse_lesson(path: Path) -> Lesson:
         raise fail(raw[: exc.start].count(b"\n") + 1, "not UTF-8 text") from None
 
     lines = text.splitlines()
+    for number, line in enumerate(text.split("\n"), 1):  # lessons reach a terminal too
+        if has_controls(line):
+            raise fail(number, "holds a control character, a terminal escape sequence or a "
+                               "character that reorders or hides text (a bidi override, a "
+                               "zero-width space)")
     if not lines or lines[0].strip() != "---":
         raise fail(1, "missing front matter: the file must start with a '---' line")
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)

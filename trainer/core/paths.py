@@ -30,6 +30,11 @@ def question_bank_dir() -> Path:
     return content_root() / "question_bank"
 
 
+def lab_dir() -> Path:
+    """The PACS lab's scenarios."""
+    return content_root() / "lab"
+
+
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """The learner's data folder: --data-dir, else $PACS_TRAINER_HOME, else the platform's."""
     if override:

@@ -58,11 +58,14 @@ def find_questions(pool: Iterable[Question], full_ids: Iterable[str]) -> list[Qu
 
 
 def regenerate(full_id: str) -> Question | None:
-    """Rebuild a generated question from its id ("gen-registry/uid-to-name-5-1-4-1-1-2")."""
+    """Rebuild a generated question from its id ("gen-registry/uid-to-name-5-1-4-1-1-2"), or
+    find a lab scenario's question ("lab-enhanced-mr-refused/which-class")."""
     bank, _, qid = full_id.partition("/")
     generated = _GENERATED.get(bank)
     if generated is None:
-        return None
+        from trainer.core.lab.scenarios import find_question  # reads lab/ only when asked
+
+        return find_question(full_id)
     # The longest name that prefixes the id: "count-difference-7" is not "count-..." of another.
     matches = [g for g in generated[1] if qid.startswith(f"{g.name}-")]
     if not matches:

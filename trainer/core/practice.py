@@ -183,3 +183,8 @@ class PracticeSession:
     def missed(self) -> list[Question]:
         """The questions answered wrong, in the order asked."""
         return [self.questions[i] for i, g in sorted(self.grades.items()) if not g.correct]
+
+    def to_retry(self) -> list[Question]:
+        """The questions answered wrong or never answered (the round ended early)."""
+        return [q for i, q in enumerate(self.questions) if i not in self.grades
+                or not self.grades[i].correct]

@@ -3,8 +3,9 @@
 Figures are aggregated in SQL (the store's progress queries), so a dashboard over a hundred
 thousand answers never loads them; only cards are read, to ask FSRS how well each is recalled.
 
-Mastery of a topic is the mean of what is known of it: the share of right answers on its
-questions over the last RECENT_DAYS, and the mean retrievability of its cards now.
+Mastery of a topic is what the learner's own graded answers on it say (the same weighed
+evidence readiness uses: exams and reviews in full, practice half, older answers less), shown
+beside the plain count of the last RECENT_DAYS and FSRS's memory of its cards.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from trainer.core.review import (
+    Belief,
+    Evidence,
     Readiness,
     Recall,
     backfill,
+    evidence,
     local_day,
     readiness,
     recall,
@@ -39,7 +43,8 @@ class TopicMastery:
     answers: int  # in the last RECENT_DAYS
     right: int
     cards: int
-    memory: float | None  # mean retrievability of its cards
+    memory: float | None  # FSRS's recall of its cards tomorrow; a card last answered wrong is 0
+    belief: Belief | None  # from the weighed answers on it; None before any
 
     @property
     def title(self) -> str:
@@ -51,8 +56,7 @@ class TopicMastery:
 
     @property
     def mastery(self) -> float | None:
-        known = [x for x in (self.accuracy, self.memory) if x is not None]
-        return sum(known) / len(known) if known else None
+        return self.belief.mean if self.belief is not None else None
 
     @property
     def weak(self) -> bool:
@@ -69,7 +73,8 @@ class Dashboard:
     due_now: int
     exams: list[ExamScore]
     topics: list[TopicMastery]  # weakest first; topics not started last, in curriculum order
-    recall: list[Recall]  # for readiness
+    recall: list[Recall]  # FSRS memory of the cards, by kind
+    evidence: list[Evidence]  # weighed answers, by kind: for readiness and mastery
 
     @property
     def cards(self) -> int:
@@ -89,6 +94,7 @@ def dashboard(
     """Every figure of the progress screen, as of `now`; lessons count if among `lesson_ids`
     (the ones that ship today)."""
     kinds = recall(store, now)
+    found = evidence(store, now)
     day_start, _ = local_day(now, utc_offset)
     due_now, _, _ = store.card_counts(now, now)
     studied, this_week = store.study_seconds(day_start - timedelta(days=6))
@@ -102,8 +108,11 @@ def dashboard(
         answers=store.answer_count(),
         due_now=due_now,
         exams=store.exam_scores(),
-        topics=topic_mastery(store.topic_answer_stats(now - timedelta(days=RECENT_DAYS)), kinds),
+        topics=topic_mastery(
+            store.topic_answer_stats(now - timedelta(days=RECENT_DAYS)), kinds, found
+        ),
         recall=kinds,
+        evidence=found,
     )
 
 
@@ -127,7 +136,7 @@ def snapshot(
     cards existed, or imported; `questions` is asked only then), then every figure."""
     backfill(store, questions)
     figures = dashboard(store, now, lesson_ids)
-    estimate = readiness(blueprint, figures.recall) if blueprint is not None else None
+    estimate = readiness(blueprint, figures.evidence) if blueprint is not None else None
     return Snapshot(figures, estimate)
 
 
@@ -144,24 +153,31 @@ def streak(store: ProgressStore, day_start: datetime) -> int:
 
 
 def topic_mastery(
-    stats: dict[str, tuple[int, int]], kinds: Iterable[Recall]
+    stats: dict[str, tuple[int, int]], kinds: Iterable[Recall], found: Iterable[Evidence]
 ) -> list[TopicMastery]:
-    recalls: dict[str, tuple[int, float]] = {}
+    memory: dict[str, tuple[int, float]] = {}
     for kind in kinds:
         for topic in kind.topics:
-            cards, total = recalls.get(topic, (0, 0.0))
-            recalls[topic] = (cards + kind.cards, total + kind.retrievability)
+            cards, known = memory.get(topic, (0, 0.0))
+            memory[topic] = (cards + kind.cards, known + kind.known)
+    answered: dict[str, list[Evidence]] = {}
+    for item in found:
+        for topic in item.topics:
+            answered.setdefault(topic, []).append(item)
     order = {topic: index for index, topic in enumerate(TOPICS)}
-    found = [
+    mastery = [
         TopicMastery(
             topic,
             *stats.get(topic, (0, 0)),
-            recalls.get(topic, (0, 0.0))[0],
-            recalls[topic][1] / recalls[topic][0] if topic in recalls else None,
+            memory.get(topic, (0, 0.0))[0],
+            memory[topic][1] / memory[topic][0] if memory.get(topic, (0, 0))[0] else None,
+            Belief.of(answered[topic]) if topic in answered else None,
         )
         for topic in sorted(
-            {*TOPICS, *stats, *recalls}, key=lambda t: (order.get(t, len(order)), t)
+            {*TOPICS, *stats, *memory, *answered}, key=lambda t: (order.get(t, len(order)), t)
         )
     ]
-    started = sorted((t for t in found if t.mastery is not None), key=lambda t: t.mastery or 0.0)
-    return started + [t for t in found if t.mastery is None]
+    started = sorted(
+        (t for t in mastery if t.mastery is not None), key=lambda t: t.mastery or 0.0
+    )
+    return started + [t for t in mastery if t.mastery is None]

@@ -69,7 +69,10 @@ def _uid_registry() -> frozenset[str]:
 def _plain_text(text: str) -> str:
     """Bank text reaches a terminal: no control characters, and every DICOM UID is real."""
     if has_controls(text):
-        raise ValueError("contains a control character or terminal escape sequence")
+        raise ValueError(
+            "contains a control character, a terminal escape sequence or a character that "
+            "reorders or hides text (a bidi override, a zero-width space)"
+        )
     if _DICOM_ROOT not in text:  # the common case, and the check below is the costly one
         return text
     registry = _uid_registry()

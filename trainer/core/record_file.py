@@ -45,7 +45,7 @@ from trainer.core.review import MAX_NEW_PER_DAY, NEW_PER_DAY_SETTING, rebuild
 from trainer.core.store import ProgressStore
 
 RECORD_FORMAT = "pacs-trainer-record"
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: lessons keep the pages read; exam forms carry their questions
 MAX_RECORD_BYTES = 64 * 1024 * 1024  # years of daily use fit in a few; more is not a record
 MAX_DEPTH = 8  # an answer or a response nested deeper is no answer the app gives
 EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
@@ -244,6 +244,7 @@ class LessonRow(_Row):
     lesson_id: Name
     last_page: Annotated[int, Field(ge=0, le=10_000)]
     furthest_page: Annotated[int, Field(ge=0, le=10_000)]
+    pages_read: Annotated[int, Field(ge=0, lt=2**63)] | None = None  # bits; absent: version 1
     completed_at: UtcTime | None
     updated_at: UtcTime
 

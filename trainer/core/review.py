@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from fsrs import Card, Rating, Scheduler
@@ -235,7 +235,7 @@ def _backfill(store: ProgressStore, questions: Callable[[], Iterable[Question]])
     return len(infos)
 
 
-# --- memory and readiness ------------------------------------------------------------------
+# --- memory, evidence and readiness ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -244,13 +244,38 @@ class Recall:
 
     A kind is what blueprint draws can tell apart: type, bank and topics, so it is shaped like
     a question for `Draw.matches`. Readiness and mastery need only sums and counts, so
-    thousands of cards come down to a few hundred kinds."""
+    thousands of cards come down to a few hundred kinds. `known` counts only the cards whose
+    last answer was right: a card answered wrong last time is not known, whatever FSRS's
+    curve says of it tomorrow."""
 
     type: str
     bank: str
     topics: tuple[str, ...]
     cards: int
     retrievability: float  # summed over the cards
+    known: float = 0.0  # summed over the cards last answered right
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The learner's graded answers on questions of one kind, weighed (see EVIDENCE_WEIGHTS
+    and HALF_LIFE_DAYS): `weight` is how many answers they count as, `score` how many of
+    those were right (partly right counts its fraction)."""
+
+    type: str
+    bank: str
+    topics: tuple[str, ...]
+    weight: float
+    score: float
+
+
+# How much an answer tells of how the learner would do in an exam: exam and review answers
+# are given cold; a practice answer may follow a lesson just read or the feedback on the
+# question before, so it counts half. Lab steps are answered cold too.
+EVIDENCE_WEIGHTS = {"exam": 1.0, "review": 1.0, "lab": 1.0, "practice": 0.5}
+HALF_LIFE_DAYS = 21  # an answer three weeks old counts half: what was known is forgotten
+EVIDENCE_DAYS = 180  # older answers count for next to nothing and are not read
+ENOUGH_EVIDENCE = 10  # answers (weighed) on an exam's parts before readiness is estimated
 
 
 _DECAY = -SCHEDULER.parameters[20]  # FSRS-6's forgetting curve, as the scheduler defines it
@@ -268,39 +293,56 @@ def retrievability(stability: float | None, elapsed_days: int | None) -> float:
 def recall(store: ProgressStore, now: datetime) -> list[Recall]:
     """Each card's FSRS retrievability a RECALL_HORIZON from now, summed by kind."""
     sums: dict[tuple[str, str, str], list[float]] = {}
-    for question_type, bank, topics, stability, elapsed_days in store.card_recall(
+    for question_type, bank, topics, stability, elapsed_days, right in store.card_recall(
         now + RECALL_HORIZON
     ):
         kind = (question_type, bank, topics)
         chance = retrievability(stability, elapsed_days)
-        found = sums.get(kind)
-        if found is None:
-            sums[kind] = [1, chance]
-        else:
-            found[0] += 1
-            found[1] += chance
+        found = sums.setdefault(kind, [0, 0.0, 0.0])
+        found[0] += 1
+        found[1] += chance
+        if right:
+            found[2] += chance
     return [
-        Recall(kind, bank, tuple(topics.split()), int(count), total)
-        for (kind, bank, topics), (count, total) in sums.items()
+        Recall(kind, bank, tuple(topics.split()), int(count), total, known)
+        for (kind, bank, topics), (count, total, known) in sums.items()
+    ]
+
+
+def evidence(store: ProgressStore, now: datetime) -> list[Evidence]:
+    """The learner's answers of the last EVIDENCE_DAYS, weighed by mode and age, by kind."""
+    since = now - timedelta(days=EVIDENCE_DAYS)
+    today = now.astimezone(UTC).date()
+    sums: dict[tuple[str, str, str], list[float]] = {}
+    for question_type, bank, topics, mode, day, count, score in store.answer_evidence(since):
+        age = max(0, (today - date.fromisoformat(day)).days)
+        weight = EVIDENCE_WEIGHTS.get(mode, 0.5) * 0.5 ** (age / HALF_LIFE_DAYS)
+        found = sums.setdefault((question_type, bank, topics), [0.0, 0.0])
+        found[0] += weight * count
+        found[1] += weight * float(score or 0)
+    return [
+        Evidence(kind, bank, tuple(topics.split()), weight, score)
+        for (kind, bank, topics), (weight, score) in sums.items()
     ]
 
 
 @dataclass(frozen=True)
 class Belief:
-    """What we believe of a chance of success from fractional successes: Beta(1 + s, 1 + f)."""
+    """What we believe of a chance of success after weighed successes and failures:
+    Beta(1 + right, 1 + wrong), uniform before any answer."""
 
     mean: float
     variance: float
-    cards: int
+    weight: float  # how many answers it rests on
 
     @classmethod
-    def of(cls, kinds: Iterable[Recall]) -> Belief:
-        n = total = 0.0
-        for kind in kinds:
-            n += kind.cards
-            total += kind.retrievability
-        mean = (1 + total) / (2 + n)
-        return cls(mean, mean * (1 - mean) / (3 + n), int(n))
+    def of(cls, found: Iterable[Evidence]) -> Belief:
+        weight = right = 0.0
+        for item in found:
+            weight += item.weight
+            right += item.score
+        mean = (1 + right) / (2 + weight)
+        return cls(mean, mean * (1 - mean) / (3 + weight), weight)
 
 
 @dataclass(frozen=True)
@@ -312,17 +354,22 @@ class Readiness:
     pass_mark: float
     pass_chance: float  # 0..1
     study_next: str | None  # a topic tag
-    cards_used: int
+    answers_used: float  # weighed answers on the exam's parts
+
+    @property
+    def enough(self) -> bool:
+        """Enough answers for an estimate worth showing; before, "not enough data yet"."""
+        return self.answers_used >= ENOUGH_EVIDENCE
 
 
-def readiness(blueprint: Blueprint, kinds: Sequence[Recall]) -> Readiness:
-    """The expected exam score and its uncertainty from card retrievability.
+def readiness(blueprint: Blueprint, found: Sequence[Evidence]) -> Readiness:
+    """The expected exam score and its uncertainty from the learner's own graded answers.
 
-    Each draw's chance of a right answer is a Beta belief over the retrievability of the cards
-    that fit it (uniform when there are none); draws weigh by their share of the questions.
-    The variance of the score is the beta-binomial one: the draw of questions plus what we do
-    not know. Study next: the topic with the most points at stake (its share of the exam times
-    the chance of losing them)."""
+    Each part (draw) of the exam gets a Beta belief over the chance of a right answer, from
+    the answers on questions that fit it, weighed by mode and age; parts weigh by their share
+    of the questions. The variance of the score is the beta-binomial one: the draw of
+    questions plus what the answers leave unknown. Study next: the topic with the most points
+    at stake (its share of the exam times the chance of losing them)."""
     total = blueprint.questions
     expected = variance = 0.0
     used: set[int] = set()
@@ -331,11 +378,11 @@ def readiness(blueprint: Blueprint, kinds: Sequence[Recall]) -> Readiness:
         if not count:
             continue
         fitting = [
-            index for index, kind in enumerate(kinds)
-            if blueprint.allows(kind) and draw.matches(kind)  # type: ignore[arg-type]
+            index for index, item in enumerate(found)
+            if blueprint.allows(item) and draw.matches(item)  # type: ignore[arg-type]
         ]
         used.update(fitting)
-        belief = Belief.of(kinds[index] for index in fitting)
+        belief = Belief.of(found[index] for index in fitting)
         weight = count / total
         expected += weight * belief.mean
         variance += weight**2 * (
@@ -344,15 +391,18 @@ def readiness(blueprint: Blueprint, kinds: Sequence[Recall]) -> Readiness:
         for topic in draw.topics:
             topic_share[topic] = topic_share.get(topic, 0.0) + weight / len(draw.topics)
     spread = 1.96 * math.sqrt(variance)
-    pass_mark = blueprint.pass_mark / 100
+    # The score moves in whole questions: passing takes `needed` of them, and the normal
+    # curve stands in for the count with half a question either side (continuity).
+    needed = math.ceil(blueprint.pass_mark / 100 * total - 1e-9)
+    threshold = (needed - 0.5) / total
     if variance > 0:
-        pass_chance = 0.5 * math.erfc((pass_mark - expected) / math.sqrt(2 * variance))
+        pass_chance = 0.5 * math.erfc((threshold - expected) / math.sqrt(2 * variance))
     else:
-        pass_chance = float(expected >= pass_mark)
+        pass_chance = float(expected >= threshold)
     order = list(TOPICS)
 
     def at_stake(topic: str) -> tuple[float, int]:
-        belief = Belief.of(kind for kind in kinds if topic in kind.topics)
+        belief = Belief.of(item for item in found if topic in item.topics)
         rank = order.index(topic) if topic in order else len(order)
         return (topic_share[topic] * (1 - belief.mean), -rank)
 
@@ -364,27 +414,30 @@ def readiness(blueprint: Blueprint, kinds: Sequence[Recall]) -> Readiness:
         blueprint.pass_mark,
         pass_chance,
         max(topic_share, key=at_stake, default=None),
-        sum(kinds[index].cards for index in used),
+        sum(found[index].weight for index in used),
     )
 
 
-READINESS_EXPLAINED = """\
+READINESS_EXPLAINED = f"""\
 **How the readiness estimate is worked out**
 
-- Every question you have answered is a card. FSRS, the spaced-repetition model behind
-  Review, estimates for each card the chance you would still answer it right tomorrow: its
-  *retrievability*. It falls as time passes and rises with each right answer.
-- The exam blueprint draws its questions in parts (by topic, bank or source). For each part,
-  your chance of a right answer is the average retrievability of your cards that fit it,
-  pulled towards 50% when you have few of them: with none at all, anything from 0 to 100%
-  is equally likely.
+- It comes from your own graded answers on the questions this exam can ask: exams and
+  reviews count in full, practice answers half (you may just have read the lesson or the
+  feedback), and an answer counts half as much for every {HALF_LIFE_DAYS} days of its age.
+- The exam draws its questions in parts (by topic, bank or source). For each part, your
+  chance of a right answer is the share you got right, pulled towards 50% when there are
+  few answers: with none at all, anything from 0 to 100% is equally likely.
 - The expected score weights each part by its share of the exam's questions.
 - The range (about 95%) adds two uncertainties: which questions the exam happens to draw,
-  and how little your cards tell about a part. Answer more questions to narrow it.
+  and how little your answers tell about a part. Answer more questions to narrow it.
 - The chance to pass compares that spread with the pass mark.
+- Until you have about {ENOUGH_EVIDENCE} answers on the exam's topics it says *not enough
+  data yet* instead.
 - *Study next* is the topic with the most points at stake: its share of the exam times
   the chance of losing those points.
+- **Memory** in the topic list is different: FSRS's chance that you would recall your cards
+  on the topic tomorrow, counting a card you got wrong last time as not known.
 
-It is an estimate from your own history, not a promise: questions you have never seen
-count only through the cards on the same topics.
+A check in the tests simulates learners of every level: among those told "70% chance to
+pass", about 70% pass. It is an estimate from your history, not a promise.
 """

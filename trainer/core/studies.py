@@ -2,21 +2,32 @@
 
 Studies are drawn from procedure templates with a realistic make-up (a CT with its dose report
 and presentation state, an echo of multi-frame clips and a measurement SR ...), so a study list
-looks like one an analyst meets at work. Everything comes from `random.Random(seed)` and
-`generate_uid(entropy_srcs=...)`: the same seed gives the same studies, UIDs included, on any
-machine. The model is plain frozen data with what a DICOM writer needs (dates as YYYYMMDD, sex
-M/F/O, series numbers, body part); modality, pixel data and frames follow the SOP class
+looks like one an analyst meets at work. The templates and the patient names are data
+(`data/procedures.yaml`, `data/names.yaml`): a new template is one entry there. Each study
+comes from its own `random.Random` seeded with (template, seed, index), and its UIDs from
+`generate_uid(entropy_srcs=...)` over the same three, so the same seed gives the same studies,
+UIDs included, on any machine, and no two templates, seeds or places in a list ever share a UID.
+The model is plain frozen data with what a DICOM writer needs (dates as YYYYMMDD, sex M/F/O,
+series numbers, body part, geometry); modality, pixel data and frames follow the SOP class
 registry. Instances are materialised on demand, so counting a 400-image CT stays cheap.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import Enum
+from pathlib import Path
+from typing import Any
 
 from trainer.core.registry import load_registry
+from trainer.core.yaml_source import parse
+
+DATA = Path(__file__).resolve().parent / "data"
+PROCEDURES_PATH = DATA / "procedures.yaml"
+NAMES_PATH = DATA / "names.yaml"
 
 # pydicom's UID root, for objects made by pydicom users (PS3.5 9.1); never a real patient's.
 UID_ROOT = "1.2.826.0.1.3680043.8.498."
@@ -46,7 +57,9 @@ PET = "1.2.840.10008.5.1.4.1.1.128"  # Positron Emission Tomography Image Storag
 
 
 class CountPolicy(Enum):
-    """How a system counts a study's "images": vendors differ, so one study shows differently."""
+    """What a study's count counts. DICOM defines one, Number of Study Related Instances
+    (0020,1208), every instance; the "Images" column of a worklist or viewer is a product's
+    choice, and some products count only objects with pixel data, or frames."""
 
     PIXEL_DATA = "pixel"
     ALL_INSTANCES = "all"
@@ -57,8 +70,9 @@ class CountPolicy(Enum):
         return _POLICY_TITLES[self]
 
     @property
-    def typical_of(self) -> str:
-        return _POLICY_TYPICAL[self]
+    def basis(self) -> str:
+        """Whose count it is: the standard's attribute, or a product's choice."""
+        return _POLICY_BASIS[self]
 
 
 _POLICY_TITLES = {
@@ -66,11 +80,15 @@ _POLICY_TITLES = {
     CountPolicy.ALL_INSTANCES: "all instances",
     CountPolicy.FRAMES: "frames",
 }
-_POLICY_TYPICAL = {
-    CountPolicy.PIXEL_DATA: "as some PACS count",
-    CountPolicy.ALL_INSTANCES: "as a VNA often counts",
-    CountPolicy.FRAMES: "frames of multi-frame objects counted one by one",
+_POLICY_BASIS = {
+    CountPolicy.PIXEL_DATA: "a product's choice: some viewers leave out PR, SR and KO",
+    CountPolicy.ALL_INSTANCES: (
+        "Number of Study Related Instances (0020,1208), the standard's count, as a PACS "
+        "returns it"
+    ),
+    CountPolicy.FRAMES: "a product's choice: each frame of a multi-frame object counted",
 }
+DEFAULT_POLICY = CountPolicy.ALL_INSTANCES
 
 
 @dataclass(frozen=True)
@@ -107,6 +125,28 @@ class Instance:
         }
 
 
+PLANES = ("axial", "sagittal", "coronal", "localizer")
+CT_SCANS = ("spiral", "sequenced")
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where a series' images lie and which acquisition made them: what a writer needs for
+    Image Plane (PS3.3 C.7.6.2) and for a dose report's irradiation events."""
+
+    plane: str = ""  # one of PLANES; "" for projection images (CR, DX, MG, XA, NM, US)
+    thickness: float = 0.0  # Slice Thickness (0018,0050) in mm
+    spacing: float = 0.0  # between slice centres in mm; the thickness when 0
+    stacks: int = 1  # images at each position (the b-values of a diffusion series)
+    acquisition: int = 0  # series with one number came from one acquisition; 0: its own
+    scan: str = ""  # CT Acquisition Type (one of CT_SCANS) of a CT stack; "" is spiral
+    derived: bool = False  # reformatted from another series' data (MPR), no exposure of its own
+
+    @property
+    def step(self) -> float:
+        return self.spacing or self.thickness
+
+
 @dataclass(frozen=True)
 class Series:
     """One series: a single SOP class, with the frame count of each instance in order."""
@@ -116,9 +156,11 @@ class Series:
     modality: str
     sop_class_uid: str
     description: str
-    body_part: str  # Body Part Examined (0018,0015); "" where the series module has none (PR/SR/KO)
+    body_part: str  # Body Part Examined (0018,0015); "" where the series module has none (SR/KO)
     has_pixel_data: bool
     frames: tuple[int, ...]  # per instance; 0 for objects without pixel data
+    # How the images lie; None for series read from disk. Not part of a series' identity.
+    geometry: Geometry | None = field(default=None, compare=False)
 
     @property
     def instance_count(self) -> int:
@@ -165,7 +207,7 @@ class Study:
     description: str  # Study Description (0008,1030)
     date: str  # Study Date (0008,0020), YYYYMMDD
     time: str  # Study Time (0008,0030), HHMMSS
-    procedure: str  # the template's key
+    procedure: str  # the template's key; "" for a study read from disk
     patient: Patient
     series: tuple[Series, ...]
 
@@ -205,6 +247,7 @@ class SeriesTemplate:
     instances: tuple[int, int]  # inclusive range of the instance count
     frames: tuple[int, int] = (1, 1)  # inclusive range of frames per instance (multi-frame)
     chance: float = 1.0  # how often the series is present
+    geometry: Geometry = Geometry()
 
 
 @dataclass(frozen=True)
@@ -215,261 +258,109 @@ class Procedure:
     series: tuple[SeriesTemplate, ...]
     sex: str = ""  # "F" for a procedure done on women only
     ages: tuple[int, int] = (18, 90)
+    code: tuple[str, str, str] | None = None  # (scheme, value, meaning) from PS3.16
 
 
-def _s(
-    uid: str,
-    description: str,
-    low: int,
-    high: int | None = None,
-    *,
-    frames: tuple[int, int] = (1, 1),
-    chance: float = 1.0,
-) -> SeriesTemplate:
-    """A series template, written compactly: `low`..`high` instances (just `low` if no high)."""
-    return SeriesTemplate(uid, description, (low, low if high is None else high), frames, chance)
+class TemplateError(ValueError):
+    """A shipped data file is wrong: `file:line:col: what`."""
 
 
-PROCEDURES: tuple[Procedure, ...] = (
-    Procedure(
-        "xr-chest",
-        "XR CHEST PA+LAT",
-        "CHEST",
-        (
-            _s(DX, "PA", 1),
-            _s(DX, "LAT", 1),
-            _s(XRAY_DOSE_SR, "Dose report", 1, chance=0.5),
-        ),
-    ),
-    Procedure(
-        "ct-chest-abdomen",
-        "CT CHEST/ABD+C",
-        "CHESTABDOMEN",
-        (
-            _s(CT, "Topogram", 1, 2),
-            _s(CT, "Ax 5mm", 70, 90),
-            _s(CT, "Ax 1mm", 380, 450),
-            _s(CT, "Cor MPR 3mm", 100, 130, chance=0.7),
-            _s(GSPS, "Annotations", 1, 2),
-            _s(XRAY_DOSE_SR, "Dose report", 1),
-        ),
-    ),
-    Procedure(
-        "echo",
-        "US ECHO TTE",
-        "HEART",
-        (
-            _s(US_MULTIFRAME, "Echo clips", 25, 60, frames=(40, 120)),
-            _s(US, "Stills", 2, 10, chance=0.6),
-            _s(COMPREHENSIVE_SR, "Measurements", 1),
-        ),
-    ),
-    Procedure(
-        "mr-brain",
-        "MR BRAIN W/O",
-        "BRAIN",
-        (
-            _s(MR, "Localizer", 3),
-            _s(MR, "Sag T1", 22, 26),
-            _s(MR, "Ax T2", 24, 30),
-            _s(MR, "Ax FLAIR", 24, 30),
-            _s(MR, "Ax DWI", 48, 90),
-            _s(KO, "Key images", 1),
-        ),
-    ),
-    Procedure(
-        "mg-screening",
-        "MG SCREEN BIL",
-        "BREAST",
-        (
-            _s(MG, "R CC", 1),
-            _s(MG, "L CC", 1),
-            _s(MG, "R MLO", 1),
-            _s(MG, "L MLO", 1),
-            _s(MAMMO_CAD_SR, "CAD", 1),
-        ),
-        sex="F",
-        ages=(40, 74),
-    ),
-    Procedure(
-        "mg-tomo",
-        "MG DBT SCREEN",
-        "BREAST",
-        (
-            _s(BREAST_TOMO, "R CC Tomo", 1, frames=(40, 80)),
-            _s(BREAST_TOMO, "L CC Tomo", 1, frames=(40, 80)),
-            _s(BREAST_TOMO, "R MLO Tomo", 1, frames=(40, 80)),
-            _s(BREAST_TOMO, "L MLO Tomo", 1, frames=(40, 80)),
-            _s(MG, "Synthetic 2D", 4),
-            _s(MAMMO_CAD_SR, "CAD", 1, chance=0.5),
-        ),
-        sex="F",
-        ages=(40, 74),
-    ),
-    Procedure(
-        "nm-bone",
-        "NM BONE WB",
-        "WHOLEBODY",
-        (
-            _s(NM, "WB Ant/Post", 1, frames=(2, 2)),
-            _s(NM, "Spot views", 2, 6, frames=(1, 2)),
-            _s(NM, "SPECT", 1, frames=(60, 128), chance=0.4),
-            _s(RADIOPHARM_DOSE_SR, "Dose report", 1, chance=0.3),
-        ),
-        ages=(30, 90),
-    ),
-    Procedure(
-        "pet-ct",
-        "PET/CT WB FDG",
-        "WHOLEBODY",
-        (
-            _s(CT, "Topogram", 1),
-            _s(CT, "CTAC 3mm", 250, 330),
-            _s(PET, "PET AC", 250, 330),
-            _s(PET, "PET NAC", 250, 330, chance=0.6),
-            _s(XRAY_DOSE_SR, "CT dose report", 1, chance=0.5),
-            _s(RADIOPHARM_DOSE_SR, "PET dose report", 1, chance=0.5),
-        ),
-        ages=(30, 90),
-    ),
-    Procedure(
-        "xa-coronary",
-        "XA CORONARY",
-        "HEART",
-        (
-            _s(XA, "Coronary runs", 8, 16, frames=(45, 120)),
-            _s(ENHANCED_XRAY_DOSE_SR, "Dose report", 1),
-        ),
-        ages=(40, 90),
-    ),
-    Procedure("cr-knee", "CR KNEE 3V", "KNEE", (_s(CR, "Knee", 3),)),
-    Procedure(
-        "ct-head",
-        "CT HEAD W/O",
-        "HEAD",
-        (
-            _s(CT, "Topogram", 1),
-            _s(CT, "Ax 5mm brain", 28, 36),
-            _s(CT, "Ax 1mm bone", 140, 180),
-            _s(XRAY_DOSE_SR, "Dose report", 1),
-        ),
-    ),
-    Procedure(
-        "us-abdomen",
-        "US ABDOMEN",
-        "ABDOMEN",
-        (
-            _s(US, "Abdomen", 20, 45),
-            _s(US_MULTIFRAME, "Cine clips", 1, 4, frames=(30, 90), chance=0.5),
-        ),
-    ),
-    Procedure(
-        "mr-knee",
-        "MR KNEE",
-        "KNEE",
-        (
-            _s(ENHANCED_MR, "Sag PD FS", 1, frames=(28, 36)),
-            _s(ENHANCED_MR, "Cor PD FS", 1, frames=(28, 36)),
-            _s(ENHANCED_MR, "Ax T2 FS", 1, frames=(26, 34)),
-            _s(ENHANCED_MR, "Sag T1", 1, frames=(28, 36)),
-        ),
-    ),
-    Procedure(
-        "ct-coronary",
-        "CT CORONARY CTA",
-        "HEART",
-        (
-            _s(CT, "Topogram", 1),
-            _s(CT, "Calcium score", 40, 60),
-            _s(ENHANCED_CT, "CTA 0.6mm", 1, frames=(250, 400)),
-            _s(XRAY_DOSE_SR, "Dose report", 1),
-        ),
-        ages=(35, 85),
-    ),
-)
+_SERIES_KEYS = {"class", "description", "instances", "frames", "chance"}
+_GEOMETRY_KEYS = {"plane", "thickness", "spacing", "stacks", "acquisition", "scan", "derived"}
+_PROCEDURE_KEYS = {"key", "description", "body_part", "series", "sex", "ages", "code"}
 
-_FAMILY = (
-    "GARCIA",
-    "SMITH",
-    "NGUYEN",
-    "MUELLER",
-    "KOWALSKI",
-    "OKAFOR",
-    "TANAKA",
-    "ROSSI",
-    "PATEL",
-    "KIM",
-    "HASSAN",
-    "DUBOIS",
-    "SILVA",
-    "MURPHY",
-    "NOVAK",
-    "COHEN",
-    "WANG",
-    "MARTIN",
-    "BROWN",
-    "LOPEZ",
-    "SCHMIDT",
-    "YILMAZ",
-    "MENDES",
-    "LARSEN",
-    "KHAN",
-    "FISCHER",
-    "MORENO",
-    "SATO",
-    "BERG",
-    "WALSH",
-    "ADEYEMI",
-    "CHEN",
-    "RAMOS",
-    "WEBER",
-    "JANSEN",
-    "OLSEN",
-)
-_GIVEN = {
-    "F": (
-        "Ana",
-        "Maria",
-        "Aisha",
-        "Emma",
-        "Yuki",
-        "Sofia",
-        "Fatima",
-        "Olga",
-        "Grace",
-        "Priya",
-        "Lena",
-        "Chloe",
-        "Amara",
-        "Mei",
-        "Nadia",
-        "Rosa",
-        "Hana",
-        "Ines",
-    ),
-    "M": (
-        "John",
-        "Ahmed",
-        "Luca",
-        "Kenji",
-        "David",
-        "Omar",
-        "Mateo",
-        "Pavel",
-        "Samuel",
-        "Raj",
-        "Erik",
-        "Tomas",
-        "Kwame",
-        "Jonas",
-        "Wei",
-        "Diego",
-        "Ali",
-        "Liam",
-    ),
-}
+
+class _Reader:
+    """Procedure templates from the data file, each value checked where it stands."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.document = parse(path.read_text(encoding="utf-8"))
+        self.registry = load_registry()
+
+    def fail(self, where: tuple[str | int, ...], message: str) -> TemplateError:
+        line, col = self.document.locate(where)
+        return TemplateError(f"{self.path}:{line}:{col}: {message}")
+
+    def procedures(self) -> tuple[Procedure, ...]:
+        data = self.document.data
+        if not isinstance(data, list):
+            raise self.fail((), "expected a list of procedure templates")
+        made = tuple(self.procedure(entry, (index,)) for index, entry in enumerate(data))
+        keys = [procedure.key for procedure in made]
+        if len(set(keys)) != len(keys):
+            raise self.fail((), f"template keys repeat: {sorted(keys)}")
+        return made
+
+    def procedure(self, entry: Any, where: tuple[str | int, ...]) -> Procedure:
+        self.known(entry, _PROCEDURE_KEYS, where)
+        series = entry.get("series")
+        if not isinstance(series, list) or not series:
+            raise self.fail((*where, "series"), "a template needs a list of series")
+        code = entry.get("code")
+        if code is not None and (len(code) != 3 or code[0] not in ("DCM", "SCT", "LN")):
+            raise self.fail((*where, "code"), "code is [DCM|SCT|LN, value, meaning]")
+        return Procedure(
+            key=str(entry["key"]),
+            description=str(entry["description"]),
+            body_part=str(entry["body_part"]),
+            series=tuple(self.series(s, (*where, "series", n)) for n, s in enumerate(series)),
+            sex=str(entry.get("sex", "")),
+            ages=self.span(entry.get("ages", [18, 90]), (*where, "ages")),
+            code=None if code is None else (str(code[0]), str(code[1]), str(code[2])),
+        )
+
+    def series(self, entry: Any, where: tuple[str | int, ...]) -> SeriesTemplate:
+        self.known(entry, _SERIES_KEYS | _GEOMETRY_KEYS, where)
+        geometry = Geometry(**{k: v for k, v in entry.items() if k in _GEOMETRY_KEYS})
+        if geometry.plane and geometry.plane not in PLANES:
+            raise self.fail((*where, "plane"), f"plane is one of {', '.join(PLANES)}")
+        if geometry.scan and geometry.scan not in CT_SCANS:
+            raise self.fail((*where, "scan"), f"scan is one of {', '.join(CT_SCANS)}")
+        return SeriesTemplate(
+            sop_class_uid=self.sop_class(entry.get("class"), (*where, "class")),
+            description=str(entry["description"]),
+            instances=self.span(entry.get("instances", 1), (*where, "instances")),
+            frames=self.span(entry.get("frames", 1), (*where, "frames")),
+            chance=float(entry.get("chance", 1.0)),
+            geometry=geometry,
+        )
+
+    def sop_class(self, keyword: Any, where: tuple[str | int, ...]) -> str:
+        sop = self.registry.by_keyword(str(keyword))
+        if sop is None or not sop.modality:
+            raise self.fail(where, f"{keyword!r} is not a Storage SOP class keyword of PS3.6")
+        return sop.uid
+
+    def span(self, value: Any, where: tuple[str | int, ...]) -> tuple[int, int]:
+        low, high = (value, value) if isinstance(value, int) else tuple(value)
+        if not (isinstance(low, int) and isinstance(high, int) and 0 <= low <= high):
+            raise self.fail(where, "expected a count N or a range [low, high]")
+        return low, high
+
+    def known(self, entry: Any, keys: set[str], where: tuple[str | int, ...]) -> None:
+        if not isinstance(entry, dict):
+            raise self.fail(where, "expected a mapping")
+        unknown = sorted(set(entry) - keys)
+        if unknown:
+            raise self.fail((*where, unknown[0]), f"unknown field {unknown[0]!r}")
+
+
+def load_procedures(path: Path = PROCEDURES_PATH) -> tuple[Procedure, ...]:
+    return _Reader(path).procedures()
+
+
+def _load_names(path: Path = NAMES_PATH) -> tuple[tuple[str, ...], Mapping[str, tuple[str, ...]]]:
+    data: Any = parse(path.read_text(encoding="utf-8")).data
+    return tuple(data["family"]), {sex: tuple(names) for sex, names in data["given"].items()}
+
+
+PROCEDURES: tuple[Procedure, ...] = load_procedures()
+_FAMILY, _GIVEN = _load_names()
 _FIRST_DAY = date(2025, 1, 1)
 _DAYS = 365
+# Series numbers of PR, SR and KO series: (first, step). Vendors differ, so sites do too.
+_OTHER_NUMBERING = ((990, 1), (999, -1), (501, 1), (9001, 1), (0, 1))  # 0: after the images
 
 
 def study_uid(key: str) -> str:
@@ -483,6 +374,11 @@ def study_uid(key: str) -> str:
     return str(generate_uid(prefix=UID_ROOT, entropy_srcs=[key]))[:STUDY_UID_LENGTH]
 
 
+def study_key(procedure: Procedure, seed: int, index: int) -> str:
+    """What a study's randomness and UIDs come from: its template, the seed, its place."""
+    return f"pacs-trainer|{procedure.key}|{seed}|{index}"
+
+
 def _patient(rng: random.Random, procedure: Procedure, study_day: date, patient_id: str) -> Patient:
     sex = procedure.sex or rng.choices(("F", "M", "O"), weights=(49, 49, 2))[0]
     given = rng.choice(_GIVEN[sex] if sex in _GIVEN else _GIVEN["F"] + _GIVEN["M"])
@@ -493,6 +389,7 @@ def _patient(rng: random.Random, procedure: Procedure, study_day: date, patient_
 
 def _series(rng: random.Random, procedure: Procedure, parent_uid: str) -> tuple[Series, ...]:
     registry = load_registry()
+    first, step = rng.choice(_OTHER_NUMBERING)
     made: list[Series] = []
     images = others = 0
     for template in procedure.series:
@@ -508,26 +405,36 @@ def _series(rng: random.Random, procedure: Procedure, parent_uid: str) -> tuple[
             frames = (1,) * count
         else:
             frames = tuple(rng.randint(*template.frames) for _ in range(count))
-        # Images are numbered 1, 2, ...; PR/SR/KO series 990, 991, ... as many systems do.
         if pixels:
             images += 1
             number = images
         else:
-            number = 990 + others
             others += 1
+            number = -others  # numbered once the images are counted
         made.append(
             Series(
-                series_instance_uid=f"{parent_uid}.{number}",
+                series_instance_uid="",
                 series_number=number,
                 modality=sop.modality,
                 sop_class_uid=sop.uid,
                 description=template.description,
-                body_part=procedure.body_part if pixels else "",
+                # Image and presentation series have Body Part Examined; SR and KO have none.
+                body_part=procedure.body_part if pixels or sop.modality == "PR" else "",
                 has_pixel_data=pixels,
                 frames=frames,
+                geometry=template.geometry if pixels else None,
             )
         )
-    return tuple(made)
+    first = first or images + 1
+    return tuple(_numbered(s, parent_uid, first, step) for s in made)
+
+
+def _numbered(series: Series, parent_uid: str, first: int, step: int) -> Series:
+    """The series with its number (images 1, 2 ...; the others from `first` by `step`)."""
+    number = series.series_number
+    if number < 0:
+        number = first + step * (-number - 1)
+    return replace(series, series_instance_uid=f"{parent_uid}.{number}", series_number=number)
 
 
 def make_study(rng: random.Random, procedure: Procedure, key: str, ids: tuple[str, str]) -> Study:
@@ -554,16 +461,22 @@ def generate_studies(
     """`count` studies for `seed`, newest first, each of a different patient.
 
     Procedures are dealt like cards (all of them before any repeats), so a short list is varied.
+    Each study is drawn from its own generator keyed by (template, seed, index), so a template
+    exported alone gives the same study as in a list, and other templates never the same UIDs,
+    Patient ID or Accession Number.
     """
-    rng = random.Random(seed)
+    deal = random.Random(seed)
     deck: list[Procedure] = []
     used_ids: set[str] = set()
     studies = []
     for index in range(count):
         if not deck:
-            deck = rng.sample(procedures, len(procedures))
+            deck = deal.sample(procedures, len(procedures))
+        procedure = deck.pop()
+        key = study_key(procedure, seed, index)
+        rng = random.Random(key)
         ids = (_unique(rng, used_ids, "", 7), _unique(rng, used_ids, "A", 7))
-        studies.append(make_study(rng, deck.pop(), f"pacs-trainer|{seed}|{index}", ids))
+        studies.append(make_study(rng, procedure, key, ids))
     return tuple(sorted(studies, key=lambda study: (study.date, study.time), reverse=True))
 
 
@@ -578,11 +491,15 @@ def _unique(rng: random.Random, used: set[str], prefix: str, digits: int) -> str
 # --- the study list as a worklist table ---------------------------------------------------
 
 WORKLIST_COLUMNS = ("Name", "ID", "DOB", "Acc#", "Description", "Mods", "Date", "Imgs")
+LIST_COLUMNS = ("Name", "Acc#", "Description", "Mods", "Date", "Imgs")  # where space is short
 
 
 def display_date(value: str) -> str:
-    """A DICOM date (YYYYMMDD) as a worklist shows it: YYYY-MM-DD."""
-    return f"{value[:4]}-{value[4:6]}-{value[6:]}"
+    """A DICOM date (YYYYMMDD) as a worklist shows it, YYYY-MM-DD; any other value as it is,
+    so a file's odd date is seen rather than hidden."""
+    if len(value) == 8 and value.isdigit():
+        return f"{value[:4]}-{value[4:6]}-{value[6:]}"
+    return value
 
 
 def worklist_cells(study: Study, policy: CountPolicy) -> dict[str, str]:

@@ -2,11 +2,13 @@
 
 PyYAML's loaders silently keep the last of two equal keys, expand aliases without limit and
 turn `no`, `0123` or `2024-01-15` into a bool, an octal int or a date. Here libyaml (when
-present) only parses and composes nodes; plain data is built from the nodes by `_Builder`,
-which allows only plain tags, rejects duplicate keys and stops at a nesting depth and an alias
-expansion cap, so memory stays bounded whatever the file holds. Scalars follow YAML 1.2's core
-schema minus its surprises: true/false, null/~, decimal numbers without leading zeros; all else
-is text. The node tree is kept, so any later error can be placed at file:line:col.
+present) only parses; plain data is built straight from its events by `_Builder`, which allows
+only plain tags, rejects duplicate keys and stops at a nesting depth and an alias expansion
+cap, so memory stays bounded whatever the file holds. Scalars follow YAML 1.2's core schema
+minus its surprises: true/false, null/~, decimal numbers without leading zeros; all else is
+text. Building from events, not from a node tree, keeps a 50,000-question bank to seconds;
+the node tree that places a later error at file:line:col is composed only when one is asked
+for (`Document.locate`).
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
+from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 PathPart = str | int
 
@@ -73,7 +76,16 @@ for _tag, _pattern, _first in (
 ):
     _Resolver.add_implicit_resolver(_tag, re.compile(f"^(?:{_pattern})$"), list(_first))
 
+def _resolve_plain(value: str) -> str:
+    """The tag of a plain scalar (the resolver's table, without its per-node overhead)."""
+    for tag, pattern in _Resolver.yaml_implicit_resolvers.get(value[:1], ()):
+        if pattern.match(value):
+            return str(tag)
+    return _STR
+
+
 if yaml.__with_libyaml__:
+    _Parser = yaml.cyaml.CParser  # events only: the data is built from them
 
     class _Loader(yaml.cyaml.CParser, _Resolver):
         def __init__(self, stream: str) -> None:
@@ -81,6 +93,14 @@ if yaml.__with_libyaml__:
             _Resolver.__init__(self)
 
 else:  # pragma: no cover - libyaml is present in every supported install
+
+    class _Parser(  # type: ignore[no-redef]
+        yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser
+    ):
+        def __init__(self, stream: str) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
 
     class _Loader(  # type: ignore[no-redef]
         yaml.reader.Reader,
@@ -125,19 +145,30 @@ def _short_tag(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
 
-@dataclass(frozen=True)
 class Document:
-    """Plain data built from a YAML file, plus the nodes that say where each value came from."""
+    """Plain data built from a YAML file, and where each value came from (worked out from the
+    text again on the first `locate`: files with no error never pay for it)."""
 
-    data: object
-    root: Node | None
+    def __init__(self, data: object, text: str | None) -> None:
+        self.data = data
+        self._text = text
+        self._root: Node | None = None
+
+    def _nodes(self) -> Node | None:
+        if self._root is None and self._text is not None:
+            loader = _Loader(self._text)
+            try:
+                self._root = loader.get_single_node()
+            finally:
+                loader.dispose()
+        return self._root
 
     def locate(self, path: tuple[PathPart, ...], *, key: bool = False) -> tuple[int, int]:
         """The 1-based line and column of the value at `path` (its key's, with key=True).
 
         Where the path leaves the file (a missing field), the deepest node found is used.
         """
-        node = self.root
+        node = self._nodes()
         if node is None:
             return 1, 1
         target = node
@@ -182,25 +213,17 @@ def _too_big(size: int, cap: int) -> str:
 
 
 def parse(text: str, limits: Limits = Limits()) -> Document:
-    """Compose and build one YAML document; raise YamlError with every located problem."""
-    loader = _Loader(text)
+    """Parse one YAML document into plain data; raise YamlError with every located problem."""
+    parser = _Parser(text)
     try:
-        root = loader.get_single_node()
+        data = _Builder(parser, limits).document()
     except yaml.MarkedYAMLError as exc:
         raise YamlError([_syntax_problem(exc)]) from None
     except yaml.YAMLError as exc:  # a ReaderError: a character YAML does not allow
         raise YamlError([_reader_problem(exc, text)]) from None
-    except RecursionError:  # pragma: no cover - only without libyaml, which caps nesting itself
-        raise YamlError([Problem(f"nested deeper than {limits.max_depth} levels")]) from None
     finally:
-        loader.dispose()
-    if root is None:
-        return Document(None, None)
-    builder = _Builder(limits)
-    data = builder.build(root, (), 1)
-    if builder.problems:
-        raise YamlError(builder.problems)
-    return Document(data, root)
+        parser.dispose()
+    return Document(data, text if data is not None else None)
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError) -> Problem:
@@ -229,50 +252,120 @@ def _reader_problem(exc: yaml.YAMLError, text: str) -> Problem:
 
 
 class _Builder:
-    """Nodes -> dicts, lists and scalars, collecting problems and enforcing the limits."""
+    """Events -> dicts, lists and scalars, collecting problems and enforcing the limits."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, parser: Any, limits: Limits) -> None:  # a _Parser: get/peek_event
+        self.parser = parser
         self.limits = limits
         self.problems: list[Problem] = []
-        self.seen: set[int] = set()
+        self.anchors: dict[str, tuple[object, int]] = {}  # value and how many nodes it holds
+        self.open: set[str] = set()  # anchors of the collections being built
         self.aliased = 0
 
-    def build(self, node: Node, path: tuple[PathPart, ...], depth: int) -> object:
-        if isinstance(node, ScalarNode):
-            return self.scalar(node, path)
-        if depth > self.limits.max_depth:
-            raise YamlError([_at(node, f"nested deeper than {self.limits.max_depth} levels", path)])
-        if id(node) in self.seen:
-            self.aliased += len(node.value)
-            if self.aliased > self.limits.max_alias_nodes:
-                message = f"aliases expand to more than {self.limits.max_alias_nodes} nodes"
-                raise YamlError([_at(node, message, path)])
-        else:
-            self.seen.add(id(node))
-        if node.tag not in (_SEQ, _MAP):
-            self.problems.append(_at(node, f"tag {_short_tag(node.tag)} is not allowed", path))
-        if isinstance(node, SequenceNode):
-            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        return self.mapping(node, path, depth)
-
-    def mapping(self, node: MappingNode, path: tuple[PathPart, ...], depth: int) -> dict:
-        data: dict[object, object] = {}
-        lines: dict[object, int] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                self.problems.append(_at(key_node, "a key must be plain text", path))
-                continue
-            key = self.scalar(key_node, path)
-            if key in data:
-                message = f"duplicate key {quote(key)} (first on line {lines[key]})"
-                self.problems.append(_at(key_node, message, path))
-                continue
-            lines[key] = key_node.start_mark.line + 1
-            data[key] = self.build(value_node, (*path, str(key)), depth + 1)
+    def document(self) -> object:
+        """The one document of the stream (None for an empty one)."""
+        events = self.parser
+        events.get_event()  # stream start
+        if isinstance(events.peek_event(), yaml.StreamEndEvent):
+            return None
+        events.get_event()  # document start
+        data, _ = self.build((), 1)
+        events.get_event()  # document end
+        if not isinstance(events.peek_event(), yaml.StreamEndEvent):
+            extra = events.peek_event()
+            raise YamlError([_mark(extra.start_mark, "expected a single document in the stream"
+                                   ", but found another document")])
+        if self.problems:
+            raise YamlError(self.problems)
         return data
 
-    def scalar(self, node: ScalarNode, path: tuple[PathPart, ...]) -> object:
-        tag, value = node.tag, node.value
+    def build(self, path: tuple[PathPart, ...], depth: int) -> tuple[object, int]:
+        """The next value and how many nodes it holds (for the alias cap)."""
+        event = self.parser.get_event()
+        if isinstance(event, yaml.ScalarEvent):
+            value = self.scalar(event, path)
+            self.anchor(event, value, 1)
+            return value, 1
+        if isinstance(event, yaml.AliasEvent):
+            return self.alias(event, path)
+        if depth > self.limits.max_depth:
+            message = f"nested deeper than {self.limits.max_depth} levels"
+            raise YamlError([_mark(event.start_mark, message, path)])
+        if event.anchor is not None:
+            self.open.add(event.anchor)
+        expected = _SEQ if isinstance(event, yaml.SequenceStartEvent) else _MAP
+        if event.tag not in (None, "!", expected):
+            self.problems.append(
+                _mark(event.start_mark, f"tag {_short_tag(event.tag)} is not allowed", path)
+            )
+        if isinstance(event, yaml.SequenceStartEvent):
+            items: list[object] = []
+            size = 1
+            while not isinstance(self.parser.peek_event(), yaml.SequenceEndEvent):
+                item, held = self.build((*path, len(items)), depth + 1)
+                items.append(item)
+                size += held
+            self.parser.get_event()
+            self.anchor(event, items, size)
+            return items, size
+        data, size = self.mapping(event, path, depth)
+        self.anchor(event, data, size)
+        return data, size
+
+    def mapping(
+        self, start: yaml.MappingStartEvent, path: tuple[PathPart, ...], depth: int
+    ) -> tuple[dict[object, object], int]:
+        data: dict[object, object] = {}
+        lines: dict[object, int] = {}
+        size = 1
+        while not isinstance(self.parser.peek_event(), yaml.MappingEndEvent):
+            key_event = self.parser.peek_event()
+            if not isinstance(key_event, yaml.ScalarEvent):
+                self.problems.append(_mark(key_event.start_mark, "a key must be plain text", path))
+                self.build(path, depth + 1)  # the key, dropped
+                self.build(path, depth + 1)  # and its value
+                continue
+            self.parser.get_event()
+            key = self.scalar(key_event, path)
+            if key in data:
+                message = f"duplicate key {quote(key)} (first on line {lines[key]})"
+                self.problems.append(_mark(key_event.start_mark, message, path))
+                self.build(path, depth + 1)
+                continue
+            lines[key] = key_event.start_mark.line + 1
+            data[key], held = self.build((*path, str(key)), depth + 1)
+            size += held
+        self.parser.get_event()
+        return data, size
+
+    def anchor(self, event: yaml.NodeEvent, value: object, size: int) -> None:
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, size)
+            self.open.discard(event.anchor)
+
+    def alias(self, event: yaml.AliasEvent, path: tuple[PathPart, ...]) -> tuple[object, int]:
+        if event.anchor in self.open:
+            message = f"the alias *{event.anchor} is inside the collection it names: a loop"
+            raise YamlError([_mark(event.start_mark, message, path)])
+        found = self.anchors.get(event.anchor)
+        if found is None:
+            raise YamlError([_mark(event.start_mark, f"found undefined alias {event.anchor!r}",
+                                   path)])
+        value, size = found
+        if size > 1:
+            self.aliased += size
+            if self.aliased > self.limits.max_alias_nodes:
+                message = f"aliases expand to more than {self.limits.max_alias_nodes} nodes"
+                raise YamlError([_mark(event.start_mark, message, path)])
+        return value, size
+
+    def scalar(self, event: yaml.ScalarEvent, path: tuple[PathPart, ...]) -> object:
+        value = event.value
+        tag = event.tag
+        if tag in (None, "!"):
+            if not event.implicit[0]:  # quoted, or a block scalar: text
+                return value
+            tag = _resolve_plain(value)
         if tag == _STR:
             return value
         try:
@@ -282,7 +375,7 @@ class _Builder:
                 return float(value)
         except ValueError:
             message = f"{quote(value)} is not a valid {_short_tag(tag)}"
-            self.problems.append(_at(node, message, path))
+            self.problems.append(_mark(event.start_mark, message, path))
             return None
         if tag == _NULL:
             return None
@@ -290,7 +383,11 @@ class _Builder:
             if value.lower() in ("true", "false"):
                 return value.lower() == "true"
             message = f"{quote(value)} is not a valid !!bool (true or false)"
-            self.problems.append(_at(node, message, path))
+            self.problems.append(_mark(event.start_mark, message, path))
             return None
-        self.problems.append(_at(node, f"tag {_short_tag(tag)} is not allowed", path))
+        self.problems.append(_mark(event.start_mark, f"tag {_short_tag(tag)} is not allowed", path))
         return None
+
+
+def _mark(mark: yaml.Mark, message: str, path: tuple[PathPart, ...] = ()) -> Problem:
+    return Problem(message, mark.line + 1, mark.column + 1, path)

@@ -6,10 +6,11 @@ import random
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
@@ -19,11 +20,14 @@ if TYPE_CHECKING:
     from trainer.core.blueprints import Blueprint, BlueprintCatalog
     from trainer.core.exam import ExamSession
     from trainer.core.lessons import Lesson
+    from trainer.core.practice import PracticeSession
     from trainer.core.questions import Question
 
 from trainer.core.clock import Clock
 from trainer.core.context import Context
+from trainer.core.course import Place, next_place
 from trainer.core.lessons import LessonCatalog
+from trainer.core.sanitize import escape_controls
 from trainer.core.store import ExamAttempt, ProgressStore, StoreError
 from trainer.ui.sections import SECTIONS, section
 
@@ -36,15 +40,72 @@ class PacsTrainerApp(App[int]):
     CSS_PATH = "app.tcss"
     BINDINGS = [Binding("f1", "help", "Help", id="help")]
 
-    def __init__(self, setup: Context, store: ProgressStore) -> None:
+    def __init__(self, setup: Context, store: ProgressStore | None) -> None:
+        """`store` None: a classroom, where the learner signs in before anything opens."""
         super().__init__()
         self.setup = setup
-        self.store = store
+        self._store = store
         self.clock: Clock = setup.clock
         self.seed = setup.seed
         self._faults_told: set[type[StoreError]] = set()  # kinds of fault told already
 
+    @property
+    def store(self) -> ProgressStore:
+        if self._store is None:
+            raise RuntimeError("no learner has signed in")
+        return self._store
+
+    @property
+    def is_instructor(self) -> bool:
+        return self.setup.signed_in is not None and self.setup.signed_in.is_instructor
+
     def on_mount(self) -> None:
+        if self._store is None:
+            from trainer.ui.screens.sign_in import SignInScreen
+
+            self.push_screen(SignInScreen(), lambda _: self._signed_in())
+        else:
+            self._open_home()
+
+    def _signed_in(self) -> None:
+        from trainer.core.store import StoreError
+
+        try:
+            store = self.setup.open_store()
+        except StoreError as exc:
+            self.notify(str(exc), title="Cannot open your progress", severity="error",
+                        markup=False, timeout=30)
+            return
+        self._store = self._keeping(store) if self.setup.store_is_server else store
+        self.sub_title = f"Signed in as {self.setup.learner}"
+        self._open_home()
+
+    def _keeping(self, store: ProgressStore) -> ProgressStore:
+        """A classroom store that keeps answers here while its server is away, and retries
+        (with backoff) every second until they are written."""
+        from trainer.core.review import rebuild
+        from trainer.core.store.outbox import Outbox
+
+        outbox = Outbox(store, self.setup.kept_journal(), rebuild, told=self._told)
+
+        def retry() -> None:
+            if outbox.pending:
+                self.run_worker(outbox.retry, thread=True, exclusive=True, group="kept")
+
+        self.set_interval(1.0, retry)
+        return cast(ProgressStore, outbox)
+
+    def _told(self, message: str) -> None:
+        """Say how the classroom database is doing, from any thread."""
+        def say() -> None:
+            self.notify(message, title="Your answers are safe", markup=False, timeout=10)
+
+        try:
+            self.call_from_thread(say)
+        except RuntimeError:  # already on the app's thread
+            say()
+
+    def _open_home(self) -> None:
         saved = self.store.get_setting("theme")
         if saved in self.available_themes:
             self.theme = saved
@@ -59,6 +120,25 @@ class PacsTrainerApp(App[int]):
                 "keep progress elsewhere.",
                 title="Read only", severity="warning", markup=False, timeout=15,
             )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification passes here: what it quotes from a file (a path, a title, an
+        error) shows its control and invisible characters as escapes instead of acting."""
+        super().notify(
+            escape_controls(message, keep="\n"),
+            title=escape_controls(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a failed worker ends up: the learner is told, the app goes on."""
@@ -117,6 +197,15 @@ class PacsTrainerApp(App[int]):
         title = f"Study list, seed {seed} (synthetic)"
         self.push_screen(StudyBrowserScreen(generate_studies(seed, 10), title))
 
+    def open_cohort_report(self) -> None:
+        """The instructor's dashboard: every learner of the classroom, counted on a worker."""
+        if not self.is_instructor:
+            self.notify("Only an instructor can see the cohort report.", severity="warning")
+            return
+        from trainer.ui.screens.cohort import CohortScreen
+
+        self.push_screen(CohortScreen())
+
     def open_progress(self) -> None:
         """The dashboard is kept between visits (building its widgets is most of the cost of
         opening it); each visit counts the figures afresh."""
@@ -133,16 +222,21 @@ class PacsTrainerApp(App[int]):
         from trainer.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.store.location))
+            where = self._store.location if self._store else "a classroom (sign in first)"
+            self.push_screen(HelpScreen(where))
+
+    def next_place(self) -> Place:
+        """Where Continue goes: see trainer.core.course."""
+        return next_place(self.lessons, self.store.lesson_progress(), self.store.last_lesson())
 
     def continue_reading(self) -> None:
-        """Reopen the lesson page read last, or the first lesson for a new learner."""
-        last = self.store.last_lesson()
-        if last is not None and self.lessons.get(last.lesson_id):
-            self.open_lesson(last.lesson_id, page=last.last_page)
+        """The lesson read last at its page; once it is complete, the next one to read."""
+        place = self.next_place()
+        if place.lesson is not None:
+            self.open_lesson(place.lesson.id, page=place.page)
         elif self.lessons.lessons:
-            self.notify("Nothing read yet: starting with the first lesson.")
-            self.open_lesson(self.lessons.lessons[0].id)
+            self.notify("Every lesson is complete. Review what is due, or take an exam.")
+            self.open_section("lessons")
         else:
             self.notify("No lessons were found.", severity="error")
 
@@ -309,8 +403,9 @@ class PacsTrainerApp(App[int]):
         rng: random.Random | None = None,
         replace: bool = False,
         mode: str = "practice",
-    ) -> None:
-        """A practice round (or, with mode "review", a spaced-review round) on these questions."""
+    ) -> PracticeSession:
+        """A practice round (or, with mode "review", a spaced-review round) on these questions;
+        the session, for a caller that wants to know what was answered."""
         from trainer.core.practice import PracticeSession
         from trainer.ui.screens.practice import PracticeScreen
 
@@ -323,11 +418,16 @@ class PacsTrainerApp(App[int]):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+        return session
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Sections, keys and where progress is kept", self.action_help)
+        if self._store is None:  # nothing opens before the learner signs in
+            return
         for item in SECTIONS:
+            if not item.available(self):
+                continue
             yield SystemCommand(
                 f"Open {item.title}",
                 item.description,
@@ -342,9 +442,15 @@ def make_app(
     bank_dirs: Iterable[str | Path] = (),
     clock: Clock | None = None,
     content_root: Path | None = None,
+    store: str | None = None,
+    learner: str | None = None,
 ) -> PacsTrainerApp:
-    """Build the app exactly as the CLI does; raises StoreError if the progress file is bad."""
+    """Build the app exactly as the CLI does; raises StoreError if the progress file is bad.
+    A classroom store (or serving) opens on the sign-in screen instead."""
     setup = Context.from_options(
-        data_dir=data_dir, seed=seed, bank_dirs=bank_dirs, clock=clock, content_root=content_root
+        data_dir=data_dir, seed=seed, bank_dirs=bank_dirs, clock=clock, content_root=content_root,
+        store=store, learner=learner,
     )
+    if setup.sign_in_required:
+        return PacsTrainerApp(setup, None)
     return PacsTrainerApp(setup, setup.open_store())

@@ -3,7 +3,8 @@
 A section is registered here once: its id, title, description and what opens it. `opens` is
 either "module:ScreenClass" (a screen pushed with no arguments, imported on first use so
 start-up loads only the home screen) or "app.method" (a method of the app that decides, such
-as resuming an open exam). A test checks every target resolves.
+as resuming an open exam). `only_if` names an app property that must be true for the section
+to be listed (the cohort report is for instructors). A test checks every target resolves.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ class Section:
     title: str
     description: str
     opens: str
+    only_if: str | None = None  # an app property that must be true to list it ("is_instructor")
+
+    def available(self, app: App[Any]) -> bool:
+        return self.only_if is None or bool(getattr(app, self.only_if))
 
     def open(self, app: App[Any]) -> None:
         if self.opens.startswith("app."):
@@ -65,7 +70,26 @@ SECTIONS: tuple[Section, ...] = (
         "A worklist of synthetic studies; read any header",
         "app.open_study_list",
     ),
+    Section(
+        "lab",
+        "Lab",
+        "Send studies to a PACS; see what is refused and why",
+        "trainer.ui.screens.lab:LabHomeScreen",
+    ),
     Section("progress", "Progress", "Mastery by topic, exam history, streak", "app.open_progress"),
+    Section(
+        "item-analysis",
+        "Item analysis",
+        "For instructors: which questions work",
+        "trainer.ui.screens.items:ItemAnalysisScreen",
+    ),
+    Section(
+        "cohort",
+        "Cohort report",
+        "Instructors: every learner, topic and question",
+        "app.open_cohort_report",
+        only_if="is_instructor",
+    ),
 )
 
 

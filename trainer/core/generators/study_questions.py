@@ -21,7 +21,7 @@ from trainer.core.registry import SopClass, load_registry
 from trainer.core.studies import CountPolicy, Study
 
 BANK = "gen-studies"
-LIST_COLUMNS = ("Name", "Acc#", "Description", "Mods", "Date", "Imgs")
+LIST_COLUMNS = st.LIST_COLUMNS  # the study browser's columns, defined once
 NO_PIXELS = ("PR", "SR", "KO")
 SIMPLIFIED_ECHO_SR = "1.2.840.10008.5.1.4.1.1.88.72"  # Simplified Adult Echo SR Storage
 

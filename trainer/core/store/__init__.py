@@ -8,7 +8,10 @@ only one engine says lives in its backend module (`sqlite.py`, the embedded defa
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from trainer.core.store.answers import AnswerStore
+from trainer.core.store.base import Database
 from trainer.core.store.exams import ExamStore
 from trainer.core.store.figures import FigureStore
 from trainer.core.store.interface import ProgressStore
@@ -42,12 +45,27 @@ from trainer.core.store.schema import (
     SCHEMA_VERSION,
     STORE_FILE,
 )
-from trainer.core.store.sqlite import APPLICATION_ID
+from trainer.core.store.sqlite import APPLICATION_ID, SqliteDatabase
 from trainer.core.store.transfer import RecordStore
 
 
 class Store(LessonStore, AnswerStore, ExamStore, FigureStore, RecordStore):
     """The whole progress store: every kind of record, on one connection, for one learner."""
+
+
+def is_server_url(target: str | Path) -> bool:
+    """Whether --store names a classroom server (postgresql://...) rather than a file."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def open_database(target: str | Path) -> Database:
+    """The backend for a progress file's path or a classroom server's postgresql:// URL
+    (psycopg is imported only for a URL, so the embedded path starts as fast as before)."""
+    if isinstance(target, str) and is_server_url(target):
+        from trainer.core.store.postgres import PostgresDatabase
+
+        return PostgresDatabase(target)
+    return SqliteDatabase(Path(target))
 
 
 __all__ = [
@@ -57,6 +75,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "STORE_FILE",
     "Answer",
+    "Database",
     "AttemptClosed",
     "CardInfo",
     "CardState",
@@ -79,4 +98,6 @@ __all__ = [
     "StoreReadOnly",
     "StoreUnavailable",
     "StoredCard",
+    "is_server_url",
+    "open_database",
 ]

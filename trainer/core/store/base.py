@@ -47,6 +47,43 @@ class Database(Protocol):
     def close(self) -> None: ...
 
 
+def migrate(db: Database) -> None:
+    """Bring the schema up to date (or refuse a file that is not ours); the roster uses it
+    too, before any learner's store opens."""
+    with db.read_errors("open the progress store"):
+        version = db.schema_version()
+    if version == SCHEMA_VERSION and db.read_only:
+        with db.read_errors("open the progress store"):
+            db.check_ownership()
+        return
+    if version > SCHEMA_VERSION:
+        raise StoreDamaged(
+            f"{Path(db.location).name} was written by a newer pacs-trainer (schema "
+            f"{version}, this version knows up to {SCHEMA_VERSION}). Upgrade pacs-trainer. "
+            f"{way_forward(Path(db.location))}"
+        )
+    if db.read_only:
+        raise StoreReadOnly(
+            f"the progress store {db.location} needs upgrading (schema {version} to "
+            f"{SCHEMA_VERSION}) but cannot be written. Make it writable, or run with "
+            "--data-dir DIR to keep progress elsewhere."
+        )
+    # One copy migrates; a second waits for the lock, then finds it done.
+    with db.transaction("open the progress store"):
+        db.check_ownership()
+        version = db.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreDamaged(
+                f"{Path(db.location).name} was written by a newer pacs-trainer. "
+                f"{way_forward(Path(db.location))}"
+            )
+        for step in range(version, SCHEMA_VERSION):
+            for statement in statements(MIGRATIONS[step].sql(db.dialect), db.dialect):
+                db.execute(statement)
+        if version != SCHEMA_VERSION:
+            db.set_schema_version(SCHEMA_VERSION)
+
+
 class StoreBase:
     """Opening (refusing what is not ours), migrating, the learner, one transaction per write,
     and the learner's settings."""
@@ -93,39 +130,7 @@ class StoreBase:
         self._db.close()
 
     def _migrate(self) -> None:
-        db = self._db
-        with db.read_errors("open the progress store"):
-            version = db.schema_version()
-        if version == SCHEMA_VERSION and db.read_only:
-            with db.read_errors("open the progress store"):
-                db.check_ownership()
-            return
-        if version > SCHEMA_VERSION:
-            raise StoreDamaged(
-                f"{Path(db.location).name} was written by a newer pacs-trainer (schema "
-                f"{version}, this version knows up to {SCHEMA_VERSION}). Upgrade pacs-trainer. "
-                f"{way_forward(Path(db.location))}"
-            )
-        if db.read_only:
-            raise StoreReadOnly(
-                f"the progress store {db.location} needs upgrading (schema {version} to "
-                f"{SCHEMA_VERSION}) but cannot be written. Make it writable, or run with "
-                "--data-dir DIR to keep progress elsewhere."
-            )
-        # One copy migrates; a second waits for the lock, then finds it done.
-        with db.transaction("open the progress store"):
-            db.check_ownership()
-            version = db.schema_version()
-            if version > SCHEMA_VERSION:
-                raise StoreDamaged(
-                    f"{Path(db.location).name} was written by a newer pacs-trainer. "
-                    f"{way_forward(Path(db.location))}"
-                )
-            for step in range(version, SCHEMA_VERSION):
-                for statement in statements(MIGRATIONS[step].sql(db.dialect)):
-                    db.execute(statement)
-            if version != SCHEMA_VERSION:
-                db.set_schema_version(SCHEMA_VERSION)
+        migrate(self._db)
 
     def _learner_id(self, name: str) -> int:
         row = self._db.execute("SELECT id FROM learners WHERE name = ?", (name,)).fetchone()

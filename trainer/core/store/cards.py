@@ -3,7 +3,7 @@ are a cache of replaying the logs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +11,9 @@ from trainer.core.store.base import Database, StoreBase
 from trainer.core.store.records import (
     CardInfo,
     CardState,
+    EvidenceRow,
     Rebuild,
+    RecallRow,
     ReviewEntry,
     StoredCard,
 )
@@ -53,22 +55,35 @@ class CardStore(StoreBase):
         )
         return [_card(row) for row in rows]
 
-    def card_recall(self, at: datetime) -> Iterator[tuple[str, str, str, float | None, int | None]]:
+    def card_recall(self, at: datetime) -> list[RecallRow]:
         """What FSRS needs to tell how well each card is recalled at `at`, with what the card
         is about, as plain rows (a dashboard asks this of thousands of cards at once): question
         type, bank (the question id before "/", or ""), topics as stored (space-separated),
-        stability, and whole days since the last review.
+        stability, whole days since the last review, and whether that review was right
+        (rated above Again).
 
         Those days are counted in SQL from the milliseconds between the two times, floored as
         fsrs floors a timedelta (the two differ only within a millisecond of a whole day)."""
-        rows = self._read(
-            "SELECT question_type, question_id, topics, stability, "
-            f"{self._db.whole_days('?', 'last_review')} FROM cards WHERE learner_id = ?",
+        return self._read(
+            "SELECT question_type, bank, topics, stability, "
+            f"{self._db.whole_days('?', 'last_review')}, "
+            "(SELECT l.rating FROM review_logs l WHERE l.card_id = cards.id "
+            "ORDER BY l.reviewed_at DESC LIMIT 1) > 1 FROM cards WHERE learner_id = ?",
             (at.isoformat(), self.learner_id),
         )
-        for question_type, question_id, topics, stability, days in rows:
-            bank = question_id.partition("/")[0] if "/" in question_id else ""
-            yield question_type, bank, topics, stability, days
+
+    def answer_evidence(self, since: datetime) -> list[EvidenceRow]:
+        """The answers given since then, counted by what they were about and when: question
+        type, bank, topics (as the card keeps them), mode, the day (YYYY-MM-DD, UTC), how many
+        and their summed score. What readiness and mastery weigh; answers to questions that
+        have no card yet are not counted."""
+        return self._read(
+            "SELECT c.question_type, c.bank, c.topics, a.mode, substr(a.answered_at, 1, 10), "
+            "count(*), sum(a.score) FROM answers a JOIN cards c ON c.learner_id = a.learner_id "
+            "AND c.question_id = a.question_id WHERE a.learner_id = ? AND a.answered_at >= ? "
+            "GROUP BY c.question_type, c.bank, c.topics, a.mode, substr(a.answered_at, 1, 10)",
+            (self.learner_id, since.isoformat()),
+        )
 
     def reviews(self, question_id: str) -> list[ReviewEntry]:
         """A card's review logs, oldest first."""
@@ -150,11 +165,12 @@ class CardStore(StoreBase):
         if info is None:
             raise LookupError(f"no card for {first.question_id} and nothing to make one from")
         when = first.reviewed_at.isoformat()  # placeholders until the replay
+        bank = info.question_id.partition("/")[0] if "/" in info.question_id else ""
         row = db.execute(
-            "INSERT INTO cards(learner_id, question_id, question_type, topics, state, due, "
-            "created_at) VALUES (?, ?, ?, ?, 1, ?, ?) RETURNING id",
-            (self.learner_id, info.question_id, info.question_type, " ".join(info.topics), when,
-             when),
+            "INSERT INTO cards(learner_id, question_id, bank, question_type, topics, state, due, "
+            "created_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
+            (self.learner_id, info.question_id, bank, info.question_type, " ".join(info.topics),
+             when, when),
         ).fetchone()
         db.executemany(
             "INSERT INTO card_topics(learner_id, question_id, topic) VALUES (?, ?, ?) "

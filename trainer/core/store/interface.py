@@ -9,7 +9,7 @@ datetimes; responses and forms are plain JSON data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol, Self
 
@@ -18,12 +18,14 @@ from trainer.core.store.records import (
     Answer,
     CardInfo,
     CardState,
+    EvidenceRow,
     ExamAttempt,
     ExamItemState,
     ExamScore,
     GradedAnswer,
     LessonProgress,
     Rebuild,
+    RecallRow,
     ReviewEntry,
     StoredCard,
 )
@@ -121,9 +123,8 @@ class ProgressStore(Protocol):
     def card(self, question_id: str) -> StoredCard | None: ...
     def cards(self) -> list[StoredCard]: ...
     def reviews(self, question_id: str) -> list[ReviewEntry]: ...
-    def card_recall(
-        self, at: datetime
-    ) -> Iterator[tuple[str, str, str, float | None, int | None]]: ...
+    def card_recall(self, at: datetime) -> list[RecallRow]: ...
+    def answer_evidence(self, since: datetime) -> list[EvidenceRow]: ...
     def add_reviews(
         self, infos: Iterable[CardInfo], reviews: Sequence[ReviewEntry], rebuild: Rebuild
     ) -> dict[str, CardState]: ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -66,6 +66,7 @@ class LessonProgress:
     furthest_page: int
     completed: bool
     updated_at: datetime
+    pages_read: frozenset[int] = frozenset()  # the pages opened, counted from 0
 
 
 @dataclass(frozen=True)
@@ -178,3 +179,23 @@ class ExamScore:
 
 # A card's state from its reviews as (rating, reviewed_at), oldest first: the FSRS replay.
 Rebuild = Callable[[Sequence[tuple[int, datetime]]], CardState]
+
+
+# A card's recall, as plain data: type, bank, topics, stability, days since its last review,
+# whether that review was right.
+RecallRow = tuple[str, str, str, float | None, int | None, bool | None]
+# Answers counted by kind and day: type, bank, topics, mode, day, how many, summed score.
+EvidenceRow = tuple[str, str, str, str, str, int, float]
+
+
+def page_bits(pages: Iterable[int]) -> int:
+    """Pages as the store keeps them: one bit each (a lesson has fewer than 63 pages)."""
+    bits = 0
+    for page in pages:
+        if 0 <= page < 63:
+            bits |= 1 << page
+    return bits
+
+
+def pages_of(bits: int) -> frozenset[int]:
+    return frozenset(page for page in range(63) if bits >> page & 1)

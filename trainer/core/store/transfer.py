@@ -74,7 +74,7 @@ class RecordStore(CardStore):
             me,
         )
         lessons = self._dicts(
-            "SELECT lesson_id, last_page, furthest_page, completed_at, updated_at "
+            "SELECT lesson_id, last_page, furthest_page, pages_read, completed_at, updated_at "
             "FROM lesson_progress WHERE learner_id = ? ORDER BY lesson_id",
             me,
         )
@@ -116,33 +116,37 @@ class RecordStore(CardStore):
         return added
 
     def _merge_lesson(self, db: Database, lesson: dict[str, Any]) -> int:
-        """Furthest page and completion are kept from either side, the place from the later."""
+        """Pages read, the furthest page and completion are kept from either side, the place
+        from the later. A record from before pages were kept read up to its furthest page."""
         key = (self.learner_id, lesson["lesson_id"])
-        columns = "last_page, furthest_page, completed_at, updated_at"
+        read = lesson.get("pages_read")
+        theirs_read = (1 << (lesson["furthest_page"] + 1)) - 1 if read is None else read
+        columns = "last_page, furthest_page, pages_read, completed_at, updated_at"
         where = "WHERE learner_id = ? AND lesson_id = ?"
         before = db.execute(f"SELECT {columns} FROM lesson_progress {where}", key).fetchone()
         if before is None:
             db.execute(
                 "INSERT INTO lesson_progress(learner_id, lesson_id, last_page, furthest_page, "
-                "completed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (*key, lesson["last_page"], lesson["furthest_page"], lesson["completed_at"],
-                 lesson["updated_at"]),
+                "pages_read, completed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (*key, lesson["last_page"], lesson["furthest_page"], theirs_read,
+                 lesson["completed_at"], lesson["updated_at"]),
             )
             return 1
-        last_page, furthest, completed, updated = before
+        last_page, furthest, pages_read, completed, updated = before
         theirs_later = lesson["updated_at"] > updated
         done = [when for when in (completed, lesson["completed_at"]) if when is not None]
         after = (
             lesson["last_page"] if theirs_later else last_page,
             max(furthest, lesson["furthest_page"]),
+            pages_read | theirs_read,
             min(done) if done else None,
             max(updated, lesson["updated_at"]),
         )
         if tuple(before) == after:
             return 0
         db.execute(
-            "UPDATE lesson_progress SET last_page = ?, furthest_page = ?, completed_at = ?, "
-            f"updated_at = ? {where}",
+            "UPDATE lesson_progress SET last_page = ?, furthest_page = ?, pages_read = ?, "
+            f"completed_at = ?, updated_at = ? {where}",
             (*after, *key),
         )
         return 1

@@ -31,6 +31,7 @@ from textual.widgets.option_list import Option
 
 from trainer.core.clock import clock_text, minutes_left
 from trainer.core.exam import ExamClosed, ExamReport, ExamSession, OpenElsewhere, ReviewItem
+from trainer.core.markdown_text import one_line
 from trainer.core.questions import correct_response, format_answer
 from trainer.core.sanitize import strip_controls
 from trainer.core.store import AttemptClosed, ExamAttempt, ExamHeld, LeaseLost, StoreError
@@ -487,7 +488,7 @@ class ExamNavigator(TrainerModal[int | None]):
         state = Text("answered", style="green") if answered else Text("—", style="dim")
         if self.sequential and index < self.session.position:
             state = Text("closed" + (", answered" if answered else ""), style="dim")
-        prompt = strip_controls(" ".join(item.question.prompt.split()), max_length=50)
+        prompt = one_line(item.question.prompt, max_length=50)
         closed = not self.session.can_visit(index)
         return state, "⚑" if item.flagged else "", Text(prompt, style="dim" if closed else "")
 

@@ -1,8 +1,8 @@
 """The header of one DICOM instance: tag, VR, keyword and value, filtered as you type.
 
-Values come from trainer.core.dicom_header, already stripped of control characters and escape
-sequences; they reach the screen as rich Text, never as markup. A file is read off the UI thread,
-and a damaged one shows what could be read and what is wrong.
+Values come from trainer.core.dicom_header, with control, bidi and invisible characters
+already written out as escapes; they reach the screen as rich Text, never as markup. A file is
+read off the UI thread, and a damaged one shows what could be read and what is wrong.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from trainer.core.dicom_header import (
     header_rows,
     load_header,
 )
-from trainer.core.sanitize import strip_controls
+from trainer.core.sanitize import escape_controls
 from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.widgets.key_footer import KeyFooter
 
@@ -62,7 +62,7 @@ class HeaderScreen(TrainerScreen[None]):
     def __init__(self, source: Path | Dataset, title: str = "") -> None:
         super().__init__()
         self.source = source
-        self.heading = strip_controls(title or self._default_title(), 200)
+        self.heading = escape_controls(title or self._default_title(), 200)
         self.rows: list[HeaderRow] = []
         self.shown: list[HeaderRow] = []
         self.problems: tuple[str, ...] = ()
@@ -123,7 +123,7 @@ class HeaderScreen(TrainerScreen[None]):
         width = self.value_width
         for row in self.shown:
             indent = "  " * min(row.depth, MAX_INDENT)
-            keyword = strip_controls(indent + row.keyword, KEYWORD_WIDTH)
+            keyword = escape_controls(indent + row.keyword, KEYWORD_WIDTH)
             lines = fold(row.value, width)
             table.add_row(
                 Text(row.tag, style="dim" if row.tag == "(FFFE,E000)" else ""),

@@ -23,9 +23,18 @@ HELP = """\
   that window is gone.
 - **Review due**: spaced review (FSRS) of what you answered, plus new questions a day.
 - **SOP reference**: every SOP class in the standard; type to filter.
-- **Study lists**: a synthetic worklist; open series, instances and any DICOM header;
-  o opens a folder of your own DICOM files the same way (headers only, nothing changed).
+- **Study lists**: a synthetic worklist; open series, instances and any DICOM header.
+  Imgs counts all instances, Number of Study Related Instances (0020,1208), as a PACS
+  returns it; c switches to a viewer's choices (pixel-data instances, frames). o opens a
+  folder of your own DICOM files the same way (headers only, nothing changed); s lists the
+  files skipped and remarked, with the reason.
+- **Lab**: work a ticket against an embedded PACS (or talk to a real one): s send,
+  e echo, f C-FIND studies, r series, a answer the diagnostic questions, c change the
+  configuration, t the ticket again; the free lab adds o send a folder of your files.
+  Panes: your transcript, the PACS log, the study list (Images as that PACS counts them).
 - **Progress**: lessons, mastery by topic, exam scores, streak, readiness for an exam.
+- **Item analysis** (for instructors): every answered question, weakest first, with its
+  difficulty, discrimination and flags; up/down shows a question's choice rates.
 
 **Keys everywhere**: ctrl+p command palette (sections, themes, keys), F1 this help,
 esc back, ctrl+q quit. The footer shows the keys of each screen.
@@ -45,6 +54,13 @@ table; / back to the filter; enter opens a class.
 **Your progress** is saved the moment you act, in `{data}`.
 Use `--data-dir DIR` or `PACS_TRAINER_HOME` to keep it elsewhere. When something cannot be
 saved (a full disk, a read-only file), the app says which, and your answer stays to try again.
+
+**In a classroom** (`pacs-trainer serve`, or `--store postgresql://...`) you sign in with
+your name and passphrase; the first time, you choose the passphrase and type the join code
+from your instructor. You see only your own progress. If the classroom's database is away
+for a moment, your answers are kept and written when it is back: keep going. Instructors
+also get the **Cohort report**: every learner, the weakest topics, each question's figures
+(r counts again).
 
 **Command line**: `pacs-trainer --help` lists the commands (registry, bank, ...).
 """

@@ -9,7 +9,8 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.core.clock import minutes_left
-from trainer.core.store import ExamAttempt
+from trainer.core.store import ExamAttempt, StoreUnavailable
+from trainer.ui.fit import shorten_middle
 from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.sections import SECTIONS, section
 from trainer.ui.widgets.key_footer import KeyFooter
@@ -41,7 +42,10 @@ class HomeScreen(TrainerScreen[None]):
 
         A plain SQL count: importing the scheduler (fsrs) here would slow the first paint."""
         now = self.app.clock.now()
-        due = self.app.store.card_counts(now, now)[0]
+        try:
+            due = self.app.store.card_counts(now, now)[0]
+        except StoreUnavailable:  # a classroom's server is away: the counts wait
+            return
         review = section("review")
         label = _label(review.title, review.description)
         if due:
@@ -50,6 +54,17 @@ class HomeScreen(TrainerScreen[None]):
         self._show_recent_exams()
         self._open_exam = self.app.store.unfinished_attempt()
         self.show_open_exam()
+        self.call_after_refresh(self._show_place)  # after the first paint: lessons load
+
+    def _show_place(self) -> None:
+        """Continue names what it opens; a new learner is shown where to start."""
+        place = self.app.next_place()
+        title = "Start here" if not place.started and place.lesson else "Continue"
+        description = place.label().removeprefix("Start here: ")
+        room = max(20, self.size.width - 22)  # the title column and the list's frame
+        self.query_one(OptionList).replace_option_prompt(
+            "continue", _label(title, shorten_middle(description, room))
+        )
 
     def _show_recent_exams(self) -> None:
         """The last graded attempts, so progress is visible at a glance."""
@@ -80,11 +95,13 @@ class HomeScreen(TrainerScreen[None]):
         attempt = self._open_exam
         if attempt is not None:
             left = attempt.deadline - self.app.clock.now()
-            label = _label(exam.title, "")
             where = " in another window" if attempt.held(self.app.clock.now()) else ""
-            label.append(f"{attempt.title} open{where}, ", style="bold")
-            label.append(f"{minutes_left(left)} left" if left.total_seconds() > 0
-                         else "time is up: see your result", style="bold")
+            clock = (f"{minutes_left(left)} left" if left.total_seconds() > 0
+                     else "time is up: see your result")
+            room = max(10, self.size.width - 22 - len(f" open{where}, {clock}"))
+            label = _label(exam.title, "")
+            label.append(f"{shorten_middle(attempt.title, room)} open{where}, {clock}",
+                         style="bold")
         if label != self._exam_label:
             self._exam_label = label
             self.query_one(OptionList).replace_option_prompt("exam", label)
@@ -99,7 +116,7 @@ class HomeScreen(TrainerScreen[None]):
         yield OptionList(
             *(
                 Option(_label(s.title, s.description), id=s.id)
-                for s in SECTIONS
+                for s in SECTIONS if s.available(self.app)
             ),
             id="sections",
         )

@@ -65,17 +65,17 @@ class TableOfContents(TrainerModal[int | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="toc.close")]
 
-    def __init__(self, lesson: Lesson, current: int, furthest: int, complete: bool) -> None:
+    def __init__(self, lesson: Lesson, current: int, read: frozenset[int], complete: bool) -> None:
         super().__init__()
         self.lesson = lesson
         self.current = current
-        self.furthest = furthest
+        self.read = read
         self.complete = complete
 
     def compose(self) -> ComposeResult:
         options = []
         for index, page in enumerate(self.lesson.pages):
-            read = self.complete or index <= self.furthest
+            read = self.complete or index in self.read
             label = Text("▶ " if index == self.current else ("✓ " if read else "  "))
             label.append(f"{index + 1}. {page.title}")
             options.append(Option(label, id=str(index)))
@@ -140,6 +140,7 @@ class ReaderScreen(TrainerScreen[None]):
         yield Static(id="reader-place")
         with VerticalScroll(id="reader-body"):
             yield LessonPage(id="reader-page")
+            yield Static(id="reader-end")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -149,37 +150,79 @@ class ReaderScreen(TrainerScreen[None]):
     def watch_page(self) -> None:
         self.show_page()
 
-    def show_page(self) -> None:
+    def on_screen_resume(self) -> None:
+        """Back from a followed link or a quiz: this is where the learner is again."""
+        if self.is_mounted:
+            self.show_page(scroll=False)
+
+    def show_page(self, scroll: bool = True) -> None:
         lesson, index = self.lesson, self.page
         page = lesson.pages[index]
+        store = self.app.store
         with self.app.saving(once=True):  # the page shows even if the place cannot be kept
-            self.app.store.set_lesson_page(lesson.id, index)
-        progress = self.app.store.lesson_progress().get(lesson.id)
+            store.set_lesson_page(lesson.id, index)
+        progress = store.lesson_progress().get(lesson.id)  # none: it could not be saved
         done = progress is not None and progress.completed
+        if progress is not None and not done and len(progress.pages_read) >= len(lesson.pages):
+            with self.app.saving(once=True):
+                store.mark_lesson_complete(lesson.id)  # every page read: the lesson is done
+                self.notify("Lesson complete: every page read.")
+                done = True
         place = Text(f"{lesson.title}", style="bold")
         place.append(f"  {index + 1}/{len(lesson.pages)} ", style="reverse")
         if done:
             place.append("  ✓ complete", style="green")
         self.query_one("#reader-place", Static).update(place)
         self.query_one("#reader-page", LessonPage).show(page.title, page.markdown)
-        self.query_one("#reader-body", VerticalScroll).scroll_home(animate=False)
+        self._show_end()
+        if scroll:
+            self.query_one("#reader-body", VerticalScroll).scroll_home(animate=False)
         self.refresh_bindings()
+
+    def _next_lesson(self) -> Lesson | None:
+        lessons = self.app.lessons.lessons
+        ids = [lesson.id for lesson in lessons]
+        at = ids.index(self.lesson.id) if self.lesson.id in ids else len(ids)
+        return lessons[at + 1] if at + 1 < len(lessons) else None
+
+    def _show_end(self) -> None:
+        """On the last page: what to do next (quiz, next lesson)."""
+        end = self.query_one("#reader-end", Static)
+        last = self.page == len(self.lesson.pages) - 1
+        end.display = last
+        if not last:
+            return
+        after = self._next_lesson()
+        text = Text("End of the lesson. ", style="bold")
+        text.append("z: quiz me on it")
+        if after is not None:
+            text.append("   →: next lesson, ")
+            text.append(after.title, style="bold")
+        else:
+            text.append("   That was the last lesson: try an exam from the home screen.")
+        end.update(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page":
             step = parameters[0]
             target = self.page + (step if isinstance(step, int) else 0)
+            if target == len(self.lesson.pages):  # past the end: on to the next lesson
+                return self._next_lesson() is not None or None
             return 0 <= target < len(self.lesson.pages) or None
         if action == "links":
             return bool(self.lesson.pages[self.page].links) or None
         return True
 
     def action_page(self, step: int) -> None:
+        after = self._next_lesson()
+        if self.page + step >= len(self.lesson.pages) and after is not None:
+            self.app.open_lesson(after.id, replace=True)
+            return
         self.page = max(0, min(self.page + step, len(self.lesson.pages) - 1))
 
     def action_contents(self) -> None:
         progress = self.app.store.lesson_progress().get(self.lesson.id)  # none: not saved
-        furthest = progress.furthest_page if progress else self.page
+        read = progress.pages_read if progress else frozenset({self.page})
         completed = progress is not None and progress.completed
 
         def jump(index: int | None) -> None:
@@ -187,7 +230,7 @@ class ReaderScreen(TrainerScreen[None]):
                 self.page = index
 
         self.app.push_screen(
-            TableOfContents(self.lesson, self.page, furthest, completed), jump
+            TableOfContents(self.lesson, self.page, read, completed), jump
         )
 
     def action_links(self) -> None:
@@ -224,4 +267,4 @@ class ReaderScreen(TrainerScreen[None]):
             if index is not None:
                 self.page = index
             return
-        self.app.open_lesson(lesson_id, anchor=anchor, replace=True)
+        self.app.open_lesson(lesson_id, anchor=anchor)  # esc comes back here

@@ -1,10 +1,10 @@
 """Ask for a folder of DICOM files to browse: typed (a leading ~ is the home folder), checked
 before the dialog closes, so a mistyped path is said at once and nothing is read. And, once it
-is read, list the files that were skipped, each with its reason."""
+is read, list the files that were skipped, each with its reason, and the remarks on files that
+were read (no Part 10 header, a duplicate SOP Instance UID)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,11 +14,11 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static
 
-from trainer.core.sanitize import strip_controls
+from trainer.core.sanitize import escape_controls
 from trainer.ui.screens.base import TrainerModal
 
 if TYPE_CHECKING:
-    from trainer.core.dicom_import import Skipped
+    from trainer.core.dicom_import import ImportResult
 
 
 def folder_problem(path: Path) -> str | None:
@@ -55,32 +55,36 @@ class OpenFolder(TrainerModal[Path | None]):
         problem = folder_problem(path)
         if problem:
             self.query_one("#folder-problem", Static).update(
-                Text(strip_controls(problem, 300), style="bold red"))
+                Text(escape_controls(problem, 300), style="bold red"))
             return
         self.dismiss(path.resolve())
 
 
 class SkippedFiles(TrainerModal[None]):
-    """The files of a folder that are not in its study list, and why, path by path."""
+    """The files of a folder that are not in its study list and why, path by path; then the
+    remarks on files that are."""
 
     BINDINGS = [Binding("escape,s", "dismiss", "Close", id="skipped-files.close")]
 
-    def __init__(self, root: Path, skipped: Sequence[Skipped]) -> None:
+    def __init__(self, read: ImportResult) -> None:
         super().__init__()
-        self.root, self.skipped = root, skipped
+        self.read = read
 
     def compose(self) -> ComposeResult:
         lines = Text()
-        for skip in self.skipped:
+        for skip in (*self.read.skipped, *self.read.remarks):
             try:
-                where = skip.path.relative_to(self.root)
+                where = skip.path.relative_to(self.read.root)
             except ValueError:
                 where = skip.path
             lines.append(f"{skip.kind}: ", style="bold")
-            lines.append(strip_controls(f"{where}: {skip.reason}", 400) + "\n")
+            lines.append(escape_controls(f"{where}: {skip.reason}", 400) + "\n")
+        skipped, remarks = len(self.read.skipped), len(self.read.remarks)
+        title = f"{skipped} file{'s' if skipped != 1 else ''} skipped"
+        if remarks:
+            title += f", {remarks} remark{'s' if remarks != 1 else ''}"
         with VerticalScroll(id="dialog"):
-            count = len(self.skipped)
-            yield Label(f"{count} file{'s' if count != 1 else ''} skipped", id="dialog-title")
+            yield Label(title, id="dialog-title", markup=False)
             yield Static(lines, id="skipped-list")
 
     def on_mount(self) -> None:

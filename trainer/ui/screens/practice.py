@@ -28,7 +28,8 @@ from trainer.core.practice import PracticeSession
 from trainer.core.questions import Question
 from trainer.core.sanitize import strip_controls
 from trainer.core.topics import TOPICS
-from trainer.ui.screens.base import TrainerScreen
+from trainer.ui.fit import shorten_middle
+from trainer.ui.screens.base import TrainerScreen, trainer_app
 from trainer.ui.screens.confirm import Confirm
 from trainer.ui.widgets.answer_summary import answer_summary
 from trainer.ui.widgets.bank_problems import BankProblems
@@ -141,11 +142,11 @@ class PracticeScreen(TrainerScreen[None]):
 
     def _status(self) -> None:
         session = self.session
-        # Place and score first: a long lesson title is what gets cut at 80 columns.
+        # The score first; the place is in the question's own heading ("Question 2 of 10").
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"Question {min(session.index + 1, session.total)} of {session.total}")
-        text.append(f"   Score {session.right}/{session.answered}   ")
-        text.append(self.practice_title, style="bold")
+        text.append(f"Score {session.right}/{session.answered}   ")
+        room = max(10, self.size.width - 2 - text.cell_len)
+        text.append(shorten_middle(self.practice_title, room), style="bold")
         self.query_one("#practice-status", Static).update(text)
 
     async def show_question(self) -> None:
@@ -281,7 +282,8 @@ class FeedbackView(VerticalScroll):
         where.append(strip_controls("; ".join(q.references)))
         if q.lesson is not None:
             where.append("\nStudy this: ", style="bold")
-            where.append(f"lesson {q.lesson.id}")
+            lesson = trainer_app(self).lessons.get(q.lesson.id)
+            where.append(f"lesson “{lesson.title}”" if lesson else f"lesson {q.lesson.id}")
             if q.lesson.section:
                 where.append(f", section “{strip_controls(q.lesson.section)}”")
             where.append(" (ctrl+l)", style="dim")
@@ -311,8 +313,15 @@ class PracticeSummaryScreen(TrainerScreen[None]):
             headline.append(f" ({session.total - session.answered} skipped)", style="dim")
         yield Static(headline, id="summary-headline")
         yield DataTable(id="summary-table", cursor_type="row", zebra_stripes=True)
-        missed = len(self.session.missed())
-        hint = f"r: retry the {missed} you missed" if missed else "Nothing missed. Well done."
+        missed = len(session.missed())
+        skipped = session.total - session.answered
+        if missed and skipped:
+            hint = f"r: retry the {missed} you missed and the {skipped} skipped"
+        elif missed or skipped:
+            hint = f"r: retry the {missed or skipped} you {'missed' if missed else 'skipped'}"
+        else:
+            hint = "Nothing missed. Well done."
+        hint += "\nA question on several topics counts for each of them."
         yield Static(Text(hint, style="dim"), id="summary-hint")
         yield KeyFooter()
 
@@ -326,10 +335,11 @@ class PracticeSummaryScreen(TrainerScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry":
-            return bool(self.session.missed()) or None
+            return bool(self.session.to_retry()) or None
         return True
 
     def action_retry(self) -> None:
-        missed = self.session.missed()
-        if missed:
-            self.app.run_practice(missed, f"Retry: {self.practice_title}", replace=True)
+        again = self.session.to_retry()
+        if again:
+            title = f"Retry: {self.practice_title.removeprefix('Retry: ')}"
+            self.app.run_practice(again, title, replace=True)

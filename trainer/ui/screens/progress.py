@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from trainer.core.progress import Dashboard, Snapshot, TopicMastery, snapshot
-from trainer.core.review import READINESS_EXPLAINED, Readiness, readiness
+from trainer.core.review import ENOUGH_EVIDENCE, READINESS_EXPLAINED, Readiness, readiness
 from trainer.core.store import ExamScore, StoreError
 from trainer.core.topics import topic_title
 from trainer.ui.screens.base import TrainerModal, TrainerScreen
@@ -279,9 +279,18 @@ class ProgressScreen(TrainerScreen[None]):
         title = blueprint.title if blueprint else self.blueprint_id
         line = Text(f"Readiness for {title}", style="bold")
         line.append(" (e: other exam)\n", style="dim")
-        line.append("Expected ", style="bold")
-        line.append(f"{estimate.expected:.0f}% ({estimate.low:.0f}–{estimate.high:.0f}%) · "
-                    f"pass {estimate.pass_mark:g}%: chance {100 * estimate.pass_chance:.0f}%\n")
+        if estimate.enough:
+            line.append("Expected ", style="bold")
+            line.append(
+                f"{estimate.expected:.0f}% ({estimate.low:.0f}–{estimate.high:.0f}%) · "
+                f"pass {estimate.pass_mark:g}%: chance {100 * estimate.pass_chance:.0f}%\n"
+            )
+        else:
+            line.append("Not enough data yet: ", style="bold")
+            line.append(
+                f"{estimate.answers_used:.0f} of about {ENOUGH_EVIDENCE} answers on this exam's "
+                "topics (practice counts half)\n"
+            )
         line.append("Next: ", style="bold")
         line.append(topic_title(estimate.study_next) if estimate.study_next else "—")
         line.append(" · ? how", style="dim")
@@ -308,7 +317,7 @@ class ProgressScreen(TrainerScreen[None]):
             self.blueprint_id = ids[(at + 1) % len(ids)]
             blueprint = self._blueprint()
             if blueprint is not None:
-                self._set_estimate(readiness(blueprint, self.figures.recall))
+                self._set_estimate(readiness(blueprint, self.figures.evidence))
             self._show_readiness()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -77,8 +77,11 @@ class ReviewScreen(TrainerScreen[None]):
             ("Due now: ", bold), f"{figures.due_now}",
             ("   Due later today: ", bold), f"{figures.due_today - figures.due_now}",
             ("   Cards: ", bold), f"{figures.cards}\n",
-            ("New questions today: ", bold), f"{figures.new_today} of {figures.new_per_day}",
-            (" (practice counts too)", "dim"),
+            ("New questions today: ", bold),
+            f"{figures.new_today} of your {figures.new_per_day} a day",
+            (" (practice counts too" + (": none left for review today)"
+                                        if figures.new_today >= figures.new_per_day else ")"),
+             "dim"),
         )
         self.query_one("#review-status", Static).update(text)
 

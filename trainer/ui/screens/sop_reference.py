@@ -9,6 +9,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, DataTable, Header, Input, Label, Select, Static
 
 from trainer.core.registry import Registry, SopClass, load_registry
+from trainer.ui.fit import shorten_middle
 from trainer.ui.screens.base import TrainerModal, TrainerScreen
 from trainer.ui.widgets.key_footer import KeyFooter
 
@@ -73,20 +74,32 @@ class SopReferenceScreen(TrainerScreen[None]):
             yield Select(
                 [(c, c) for c in self.registry.categories()], prompt="Any category", id="category"
             )
-            yield Checkbox("Retired", id="retired")
+            yield Checkbox("Include retired", id="retired")
         yield DataTable(id="sop-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="sop-count")
         yield KeyFooter()
 
+    # Each column has a cell of padding either side; the table has a scrollbar and a margin.
+    FRAME = 2 * 3 + 4
+
     def on_mount(self) -> None:
+        self.name_width = 0
+        self.on_resize()
+        self.query_one("#query", Input).focus()
+
+    def on_resize(self, event: object = None) -> None:
+        """Name takes what the UID and modality leave, so all three fit at any width (a long
+        name loses its middle: the words that tell similar classes apart are at the end)."""
+        width = max(20, self.app.size.width - self.UID_WIDTH - self.MODALITY_WIDTH - self.FRAME)
+        if width == self.name_width:
+            return
+        self.name_width = width
         table = self.query_one(DataTable)
-        # Name takes what the UID and modality leave, so all three fit at 80 columns.
-        name_width = max(20, self.app.size.width - self.UID_WIDTH - self.MODALITY_WIDTH - 9)
-        table.add_column("Name", key="name", width=name_width)
+        table.clear(columns=True)
+        table.add_column("Name", key="name", width=width)
         table.add_column("Modality", key="modality", width=self.MODALITY_WIDTH)
         table.add_column("UID", key="uid", width=self.UID_WIDTH)
         self.refresh_table()
-        self.query_one("#query", Input).focus()
 
     def action_focus_table(self) -> None:
         self.query_one(DataTable).focus()
@@ -123,6 +136,7 @@ class SopReferenceScreen(TrainerScreen[None]):
             name = sop.name or "(unnamed)"
             if sop.retired:
                 name += " (retired)"
+            name = shorten_middle(name, self.name_width)
             table.add_row(Text(name), Text(sop.modality or ""), Text(sop.uid), key=sop.uid)
         total = len(self.registry)
         self.query_one("#sop-count", Static).update(

@@ -3,12 +3,13 @@
 Works on synthetic studies (an instance's header is built in memory, exactly as `study export`
 would write it) and on imported folders (the header is read from the instance's file). The count
 column follows a policy the learner can switch, so one study shows the counts different systems
-would show. All text goes to the screen as rich Text, never as markup.
+would show. All text goes to the screen as rich Text, never as markup, and what came from a
+file has its control and invisible characters written out (escape_controls).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,22 +20,30 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
 from trainer.core.registry import load_registry
-from trainer.core.sanitize import strip_controls
-from trainer.core.studies import CountPolicy, Series, Study, display_date
+from trainer.core.sanitize import escape_controls
+from trainer.core.studies import (
+    DEFAULT_POLICY,
+    LIST_COLUMNS,
+    CountPolicy,
+    Series,
+    Study,
+    worklist_cells,
+)
 from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.screens.header import HeaderScreen
 from trainer.ui.screens.open_folder import OpenFolder, SkippedFiles
 from trainer.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from trainer.core.dicom_import import ImportedInstance, ImportResult
+    from trainer.core.dicom_import import ImportResult
 
-Files = Mapping[Series, Sequence["ImportedInstance"]]
 POLICIES = tuple(CountPolicy)
+# How wide each worklist column may grow, in characters.
+_WIDTHS = {"Name": 24, "Acc#": 16, "Description": 24, "Mods": 16, "Date": 10, "Imgs": 8}
 
 
 def _cell(value: object, limit: int = 64) -> Text:
-    return Text(strip_controls(str(value), limit))
+    return Text(escape_controls(str(value), limit))
 
 
 class _ListScreen(TrainerScreen[None]):
@@ -45,7 +54,7 @@ class _ListScreen(TrainerScreen[None]):
 
     def __init__(self, title: str) -> None:
         super().__init__()
-        self.heading = strip_controls(title, 200)
+        self.heading = escape_controls(title, 200)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -75,36 +84,29 @@ class StudyBrowserScreen(_ListScreen):
         Binding("o", "open_folder", "Open folder", id="studies.open-folder"),
         Binding("s", "show_skipped", "Skipped", id="studies.skipped"),
     ]
-    COLUMNS = ("Name", "Acc#", "Description", "Mods", "Date", "Imgs")
-
     def __init__(
         self, studies: Sequence[Study], title: str, read: ImportResult | None = None
     ) -> None:
         super().__init__(title)
         self.studies = list(studies)
         self.read = read
-        self.files: Files | None = read.instances if read else None
-        self.policy = CountPolicy.PIXEL_DATA
+        self.policy = DEFAULT_POLICY
 
     def fill(self) -> None:
         table = self.table
         cursor = table.cursor_row
         table.clear(columns=True)
-        for column in self.COLUMNS:
+        for column in LIST_COLUMNS:
             table.add_column(column, key=column)
         for index, study in enumerate(self.studies):
+            cells = worklist_cells(study, self.policy)
             table.add_row(
-                _cell(study.patient.name, 24),
-                _cell(study.accession_number, 16),
-                _cell(study.description, 24),
-                _cell(", ".join(study.modalities), 16),
-                _cell(display_date(study.date) if len(study.date) == 8 else study.date),
-                _cell(study.count(self.policy)),
+                *(_cell(cells[column], _WIDTHS[column]) for column in LIST_COLUMNS),
                 key=str(index),
             )
         if self.studies:
             table.move_cursor(row=min(cursor, len(self.studies) - 1))
-        hint = f"Imgs: {self.policy.title} ({self.policy.typical_of}). Enter: series"
+        hint = f"Imgs: {self.policy.title}, {self.policy.basis}. c: other count, Enter: series"
         self.query_one(".browser-hint", Static).update(Text(hint))
 
     def action_next_policy(self) -> None:
@@ -114,58 +116,62 @@ class StudyBrowserScreen(_ListScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         study = self.studies[int(str(event.row_key.value))]
-        self.app.push_screen(SeriesScreen(study, self.files))
+        self.app.push_screen(SeriesScreen(study, self.read))
 
     def action_open_folder(self) -> None:
         self.app.push_screen(OpenFolder(), self._read_folder)
 
     def _read_folder(self, folder: Path | None) -> None:
         if folder is not None:
-            self.notify(f"Reading the DICOM headers in {strip_controls(str(folder), 200)}…",
+            self.notify(f"Reading the DICOM headers in {escape_controls(str(folder), 200)}…",
                         markup=False)
             self._import(folder)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _import(self, folder: Path) -> None:
-        from trainer.core.dicom_import import (
-            import_folder,  # pydicom: only when asked for
-        )
+        """Read on a thread; a cancelled worker (the app closing) stops at the next file."""
+        from textual.worker import get_current_worker
 
-        self.app.call_from_thread(self._imported, import_folder(folder))
+        from trainer.core.dicom_import import import_folder  # pydicom: only when asked for
+
+        worker = get_current_worker()
+        result = import_folder(folder, lambda: worker.is_cancelled)
+        if result.complete:
+            self.app.call_from_thread(self._imported, result)
 
     def _imported(self, result: ImportResult) -> None:
-        summary = strip_controls(result.summary(), 300)
+        summary = result.summary()
         if not result.studies:
-            self.notify(f"No DICOM instances in {strip_controls(str(result.root), 200)}: "
+            self.notify(f"No DICOM instances in {escape_controls(str(result.root), 200)}: "
                         f"{summary}.", severity="warning", markup=False)
             return
-        if result.skipped:
+        if result.skipped or result.remarks:
             summary += " (s lists them)"
         self.notify(summary + ".", markup=False)
         title = f"{result.root} (read from disk)"
         self.app.push_screen(StudyBrowserScreen(result.studies, title, result))
 
     def action_show_skipped(self) -> None:
-        if self.read is not None and self.read.skipped:
-            self.app.push_screen(SkippedFiles(self.read.root, self.read.skipped))
+        if self.read is not None and (self.read.skipped or self.read.remarks):
+            self.app.push_screen(SkippedFiles(self.read))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "show_skipped":  # shown only for a folder that had files to skip
-            return self.read is not None and bool(self.read.skipped)
+        if action == "show_skipped":  # shown only for a folder with files to tell about
+            return self.read is not None and bool(self.read.skipped or self.read.remarks)
         return True
 
 
 class SeriesScreen(_ListScreen):
     HINT = "Enter: the instances of a series"
 
-    def __init__(self, study: Study, files: Files | None = None) -> None:
+    def __init__(self, study: Study, read: ImportResult | None = None) -> None:
         patient = study.patient
         super().__init__(
             f"{patient.name} ({patient.patient_id}), {study.description or 'no description'}, "
             f"accession {study.accession_number or '-'}"
         )
         self.study = study
-        self.files = files
+        self.read = read
 
     def fill(self) -> None:
         registry = load_registry()
@@ -187,20 +193,20 @@ class SeriesScreen(_ListScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         series = self.study.series[int(str(event.row_key.value))]
-        self.app.push_screen(InstancesScreen(self.study, series, self.files))
+        self.app.push_screen(InstancesScreen(self.study, series, self.read))
 
 
 class InstancesScreen(_ListScreen):
     HINT = "Enter: read the header of an instance"
 
-    def __init__(self, study: Study, series: Series, files: Files | None = None) -> None:
+    def __init__(self, study: Study, series: Series, read: ImportResult | None = None) -> None:
         super().__init__(
             f"Series {series.series_number} {series.modality} {series.description}: "
             f"{series.instance_count} instance{'' if series.instance_count == 1 else 's'}"
         )
         self.study = study
         self.series = series
-        self.found = None if files is None else list(files.get(series, ()))
+        self.found = None if read is None else list(read.files(study, series))
 
     def fill(self) -> None:
         table = self.table

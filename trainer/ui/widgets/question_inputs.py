@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import events
@@ -101,6 +102,10 @@ class AnswerInput(Widget, can_focus=True):
             margin-top: 1;
             color: $text-muted;
         }
+        & > .answer-help.-first {
+            margin-top: 0;
+            margin-bottom: 1;
+        }
         & > .answer-problem {
             color: $text-error;
         }
@@ -117,6 +122,7 @@ class AnswerInput(Widget, can_focus=True):
         """The learner submitted a complete answer."""
 
     missing = "Answer first."
+    help_first = False  # the key line above the rows (a long list would push it out of view)
 
     def __init__(self, *, locked: bool) -> None:
         super().__init__()
@@ -139,9 +145,12 @@ class AnswerInput(Widget, can_focus=True):
         return self.missing if self.response is None else None
 
     def compose(self) -> ComposeResult:
+        if self.help_first and not self.locked:
+            yield Static(Text(self.help()), classes="answer-help -first")
         yield from self.compose_input()
         if not self.locked:
-            yield Static(Text(self.help()), classes="answer-help")
+            if not self.help_first:
+                yield Static(Text(self.help()), classes="answer-help")
             problem = Static(classes="answer-problem")
             problem.display = False
             yield problem
@@ -346,6 +355,9 @@ class ChoiceAnswer(_ListAnswer):
 class MatchingAnswer(_ListAnswer):
     """Each left item gets one of the lettered rights: press its letter, or cycle with ← →."""
 
+    help_first = True  # items and matches together run past 24 lines
+    LEFT_MAX = 30  # cells for the left column; longer items wrap within it
+
     BINDINGS: ClassVar[list[BindingType]] = [
         *_key_bindings("match", _LETTERS, _MATCH, show=False),
         *_key_bindings("match", _DIGITS, _MATCH, show=False),
@@ -370,6 +382,7 @@ class MatchingAnswer(_ListAnswer):
             for left in self.lefts
         ]
         self.keys = _keys_for(LETTERS[: len(self.rights)])
+        self.left_width = min(self.LEFT_MAX, max(cell_len(left) for left in self.lefts))
         super().__init__(len(self.lefts), locked=locked)
 
     @property
@@ -436,7 +449,7 @@ class MatchingAnswer(_ListAnswer):
         right = self.matched[row.index]
         grid = Table.grid(expand=True)
         grid.add_column(no_wrap=True)
-        grid.add_column(ratio=1)
+        grid.add_column(width=self.left_width)  # the same on every row, so arrows line up
         grid.add_column(no_wrap=True)
         grid.add_column(ratio=1)
         if right is None:
