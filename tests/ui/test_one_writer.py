@@ -113,7 +113,8 @@ async def test_plain_mode_while_the_app_holds_the_exam_names_it_and_never_submit
         assert report.right == 2
     [attempt], answers = history(tmp_path, clock)
     assert attempt.score == report.score_percent == 10
-    assert len([a for a in answers if a.mode == "exam"]) == 2
+    exam_answers = [a for a in answers if a.mode == "exam"]
+    assert len(exam_answers) == 20 and sum(a.correct for a in exam_answers) == 2  # once each
 
 
 async def test_waiting_for_a_window_that_is_still_there_gives_up_and_changes_nothing(
@@ -187,7 +188,7 @@ async def test_an_answer_to_an_exam_graded_in_another_window_is_refused_with_its
         assert isinstance(app.screen, ExamReportScreen)
         assert app.screen.report.right == 1  # the result the store holds, not a second one
     [attempt], answers = history(tmp_path, clock)
-    assert attempt.score == 5 and len(answers) == 1
+    assert attempt.score == 5 and len(answers) == 20 and sum(a.correct for a in answers) == 1
 
 
 async def test_the_app_takes_over_from_plain_mode_once_it_is_gone_and_plain_mode_is_refused(
@@ -231,7 +232,7 @@ async def test_the_app_takes_over_from_plain_mode_once_it_is_gone_and_plain_mode
     assert "This exam was already submitted in another window: that answer was not saved." in text
     assert "Quick check: 1 of 20 points (5.0%)." in text  # the one result, there too
     [attempt], answers = history(tmp_path, clock)
-    assert attempt.score == 5 and len(answers) == 1
+    assert attempt.score == 5 and len(answers) == 20 and sum(a.correct for a in answers) == 1
 
 
 async def test_plain_mode_taken_over_by_the_app_stops_and_says_so(tmp_path, clock):
@@ -269,4 +270,5 @@ async def test_both_windows_grade_an_exam_whose_time_ran_out_and_agree(tmp_path,
         await pilot.pause()
         assert isinstance(app.screen, ExamReportScreen) and app.screen.report.right == 1
     [attempt], answers = history(tmp_path, clock)
-    assert attempt.score == 5 and len([a for a in answers if a.mode == "exam"]) == 1
+    exam_answers = [a for a in answers if a.mode == "exam"]
+    assert attempt.score == 5 and len(exam_answers) == 20  # graded once, by one window
