@@ -22,8 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pytest
-
+from testkit import needs_root
 from testkit.forked import in_forked_child
 
 T = TypeVar("T")
@@ -117,10 +116,7 @@ def in_private_mounts(func: Callable[..., T], *args: Any, timeout: float = 120) 
     """func(*args) in a forked child with a mount namespace of its own: what it mounts only
     it sees, and it goes with the child. Skips (fails under CI) without root."""
     if not can_mount():
-        message = "a private mount namespace needs root (unshare -m)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; CI runs as root")
-        pytest.skip(message)
+        needs_root("a private mount namespace (unshare -m)")
     return in_forked_child(_private_mounts, func, *args, where="the private mounts",
                            timeout=timeout)
 

@@ -14,8 +14,7 @@ import subprocess
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import pytest
-
+from testkit import needs_root
 from testkit.forked import in_forked_child
 
 CLONE_NEWNET = 0x40000000
@@ -38,9 +37,6 @@ def in_private_network(func: Callable[..., T], *args: Any, timeout: float = 120)
     """func(*args) in a fresh network namespace; skips (fails under CI) where that is not
     allowed. The child is killed if it has not finished after `timeout` seconds."""
     if not can_unshare():
-        message = "a private network namespace needs root (unshare -n)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; CI runs as root")
-        pytest.skip(message)
+        needs_root("a private network namespace (unshare -n)")
     return in_forked_child(_unshare_network, func, *args, where="the private network",
                            timeout=timeout)

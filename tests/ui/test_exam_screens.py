@@ -14,15 +14,18 @@ from trainer.ui.screens.home import HomeScreen
 from trainer.ui.widgets.question_view import QuestionView
 
 
-async def start_quick_check(app, pilot) -> ExamScreen:
+async def start_exam(app, pilot, blueprint_id: str) -> ExamScreen:
     app.open_section("exam")
     await pilot.pause()
     assert isinstance(app.screen, ExamPickerScreen)
-    blueprint = app.blueprints.get("quick-check")
-    app.start_exam(blueprint)
+    app.start_exam(app.blueprints.get(blueprint_id))
     await pilot.pause()
     assert isinstance(app.screen, ExamScreen)
     return app.screen
+
+
+async def start_quick_check(app, pilot) -> ExamScreen:
+    return await start_exam(app, pilot, "quick-check")
 
 
 async def test_whole_exam_warnings_and_auto_submit_at_zero(tmp_path, clock, notices):
@@ -176,15 +179,6 @@ async def test_home_lists_recent_exam_attempts(tmp_path, clock):
 
 
 # --- exams behave like the real thing (newcomer-1 #1, #4, #5, #14, #17, #18) ---------------
-
-
-async def start_exam(app, pilot, blueprint_id: str) -> ExamScreen:
-    app.open_section("exam")
-    await pilot.pause()
-    app.start_exam(app.blueprints.get(blueprint_id))
-    await pilot.pause()
-    assert isinstance(app.screen, ExamScreen)
-    return app.screen
 
 
 def footer(screen) -> str:
