@@ -9,7 +9,6 @@ also its heartbeat); another window that holds it is named, and taken over only 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -30,7 +29,14 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from trainer.core.clock import clock_text, minutes_left
-from trainer.core.exam import ExamClosed, ExamReport, ExamSession, OpenElsewhere, ReviewItem
+from trainer.core.exam import (
+    LEASE,
+    ExamClosed,
+    ExamReport,
+    ExamSession,
+    OpenElsewhere,
+    ReviewItem,
+)
 from trainer.core.markdown_text import one_line
 from trainer.core.questions import correct_response, format_answer
 from trainer.core.sanitize import strip_controls
@@ -554,14 +560,16 @@ class HeldElsewhere(TrainerModal[None]):
             body = (f"“{title}” is open in {self.where}: {answered} of {len(session.items)} "
                     f"answered, {clock_text(session.remaining())} left. Answer it there: one "
                     "window at a time writes to an exam, so no answer is lost or graded twice.")
-            until = attempt.lease_until
-            wait = (until - self.app.clock.now()).total_seconds() if until else 0
-            if attempt.lease_holder is None or wait <= 0:
+            now = self.app.clock.now()
+            if not attempt.held(now):
                 body += "\n\nThat window has let it go, or is gone: you can take it over here."
                 button.disabled = False
             else:
-                body += (f"\n\nIf that window is closed, you can take the exam over here in "
-                         f"{math.ceil(wait)} s.")
+                assert attempt.lease_until is not None
+                seen = max(0, int((now - (attempt.lease_until - LEASE)).total_seconds()))
+                body += (f"\n\nIt was last active {seen} s ago. If that window is closed or "
+                         f"stuck, Take over works once it has been silent for "
+                         f"{LEASE.seconds} s.")
                 button.disabled = True
         self.query_one("#dialog-body", Static).update(Text(body))
 
