@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 
 from trainer.cli import main
-from trainer.commands.serve import TLS_WARNING, app_command, is_loopback
+from trainer.commands.serve import TLS_WARNING, app_command
+from trainer.core.hosts import is_loopback
 
 
 def test_only_loopback_addresses_count_as_this_machine():

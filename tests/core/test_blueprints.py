@@ -44,11 +44,14 @@ def test_shipped_blueprints_load_as_the_issue_describes():
         "quick-check": ("Quick check", 20, 15),
         "sop-certification": ("SOP classes certification practice", 100, 60),
         "study-lists": ("Study lists and image counts", 30, 30),
+        "sop-networking": ("Networking, encoding and workflow", 25, 25),
     }
 
 
 @pytest.mark.parametrize("seed", [1, 3, 17, 2024])
-@pytest.mark.parametrize("exam", ["quick-check", "sop-certification", "study-lists"])
+@pytest.mark.parametrize(
+    "exam", ["quick-check", "sop-certification", "study-lists", "sop-networking"]
+)
 def test_shipped_blueprints_fill_from_shipped_banks_and_generators(exam, seed):
     bp = load_blueprints(EXAMS).get(exam)
     pool = shipped_pool(seed)
@@ -93,8 +96,9 @@ def test_weights_share_what_the_counts_leave():
 def test_a_short_draw_is_named_with_its_selectors():
     bp = blueprint(
         questions=60,
-        draws=[{"topics": ["uids"], "count": 10}, {"topics": ["private-sop-classes"],
-                                                    "sources": ["banks"], "count": 50}],
+        # The first draw shares no question with the second, so "available" is all of them.
+        draws=[{"topics": ["image-counts"], "count": 10}, {"topics": ["private-sop-classes"],
+                                                            "sources": ["banks"], "count": 50}],
     )
     pool = shipped_pool(1)
     available = sum(1 for q in pool if "private-sop-classes" in q.topics and source_of(q) == "banks")

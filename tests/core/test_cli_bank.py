@@ -134,3 +134,57 @@ def test_importing_the_command_stays_cheap():
     code = f"import sys, trainer.commands.bank; print(sorted({heavy} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_validate_reports_lesson_links_to_no_lesson_or_no_heading(tmp_path, capsys):
+    """Issue 17 item 6 / newcomer finding 8: located errors, exit 1."""
+    text = GOOD.format(bank_id="links") + (
+        "    lesson: {id: no-such-lesson, section: Nope}\n"
+        + GOOD.split("questions:\n")[1].replace("id: echo", "id: echo-2")
+        + "    lesson: {id: uids, section: No such heading}\n"
+        + GOOD.split("questions:\n")[1].replace("id: echo", "id: echo-3")
+        + "    lesson: {id: uids, section: What a UID is}\n"
+    )
+    path = bank(tmp_path, "links.yaml", text)
+    assert main(["bank", "validate", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f'{path}:15:18: questions[0].lesson.id: unknown lesson "no-such-lesson"'
+    assert out[1].startswith(
+        f'{path}:24:33: questions[1].lesson.section: "No such heading" is not a heading of '
+        "lesson uids; its headings: Overview, What a UID is,"
+    )
+    assert out[-1] == "1 bank, 3 questions: 2 errors"
+
+
+def choice_question(number: int, right: str, wrong: list[str]) -> str:
+    choices = "".join(f"      - {text}\n" for text in [right, *wrong])
+    return (
+        f"  - id: q{number}\n    type: single_choice\n    prompt: Which?\n"
+        f"    choices:\n{choices}    answer: A\n    topics: [dimse]\n    difficulty: 1\n"
+        "    explanation: Because.\n    references: [PS3.7]\n"
+    )
+
+
+def test_validate_warns_when_the_key_is_systematically_the_longest(tmp_path, capsys):
+    header = GOOD.split("questions:\n")[0] + "questions:\n"
+    right = "The right one, with every qualification it needs"
+    long_keys = "".join(choice_question(n, right, ["No", "Nope", "Never"]) for n in range(6))
+    path = bank(tmp_path, "long.yaml", header.format(bank_id="long") + long_keys)
+    assert main(["bank", "validate", str(path)]) == 0  # a warning, not an error
+    out = capsys.readouterr().out.splitlines()
+    warning = f"{path}:6:1: warning: the right answer is the longest choice in 6 of 6"
+    assert out[0].startswith(warning)
+    assert "q0, q1, q2, q3, q4, q5" in out[0]
+    assert out[-1] == "1 bank, 6 questions: no errors, 1 warning"
+    assert main(["bank", "validate", "--format", "json", str(path)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] and report["warnings"][0]["line"] == 6
+
+
+def test_balanced_choices_raise_no_warning(tmp_path, capsys):
+    header = GOOD.split("questions:\n")[0] + "questions:\n"
+    wrong = ["A wrong choice that is long", "Wrong", "No"]
+    balanced = "".join(choice_question(n, "Right", wrong) for n in range(6))
+    path = bank(tmp_path, "fair.yaml", header.format(bank_id="fair") + balanced)
+    assert main(["bank", "validate", str(path)]) == 0
+    assert capsys.readouterr().out == "1 bank, 6 questions: no errors\n"

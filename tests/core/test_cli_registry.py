@@ -12,8 +12,9 @@ from trainer.cli import main
 REPO = Path(__file__).resolve().parents[2]
 KO_UID = "1.2.840.10008.5.1.4.1.1.88.59"
 KEYS = {
-    "uid", "name", "keyword", "retired", "modality", "category",
-    "has_pixel_data", "multi_frame", "service_class", "is_storage",
+    "uid", "name", "keyword", "retired", "modality", "modality_rule", "other_modalities",
+    "category", "pixel_data", "frames", "common", "service_class",
+    "has_pixel_data", "multi_frame", "is_storage",
 }
 
 
@@ -89,6 +90,15 @@ def test_unknown_category_lists_the_valid_ones(capsys):
 def test_category_option(capsys):
     assert main(["registry", "--category", "Key Object Selection", "--json"]) == 0
     assert [item["uid"] for item in json.loads(capsys.readouterr().out)] == [KO_UID]
+
+
+def test_common_keeps_the_classes_an_analyst_meets(capsys):
+    assert main(["registry", "--common", "--modality", "SR", "--json"]) == 0
+    names = {item["name"] for item in json.loads(capsys.readouterr().out)}
+    assert "X-Ray Radiation Dose SR Storage" in names
+    assert "Spectacle Prescription Report Storage" not in names
+    assert main(["registry", "--common", "DICOS"]) == 1
+    assert "common only" in capsys.readouterr().err
 
 
 def test_common_options_work_after_the_subcommand(capsys, tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 from trainer.core.banks import load_banks
 from trainer.core.paths import question_bank_dir
-from trainer.core.pool import find_questions, question_pool, source_of
+from trainer.core.pool import SOURCES, find_questions, question_pool, source_of
 from trainer.core.practice import PracticeSession, select_questions
 from trainer.core.questions import correct_response
 from trainer.core.store import Store
@@ -27,7 +27,7 @@ def pool(catalog):
 def test_pool_holds_every_bank_question_and_generated_ones_same_seed_same_pool(catalog, pool):
     ids = [q.full_id for q in pool]
     assert {q.full_id for q in catalog.questions} <= set(ids)
-    assert {source_of(q) for q in pool} == {"banks", "registry", "studies"}
+    assert {source_of(q) for q in pool} == set(SOURCES)
     assert [q.full_id for q in question_pool(catalog, seed=1)] == ids
     assert [q.full_id for q in question_pool(catalog, seed=2)] != ids
     assert len(set(ids)) == len(ids)

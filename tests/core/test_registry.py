@@ -60,6 +60,11 @@ def registry():
     return load_registry()
 
 
+def by_keyword(registry, keyword: str):
+    """The class with this pydicom keyword (tests name classes the way pydicom does)."""
+    return next((sop for sop in registry if sop.keyword == keyword), None)
+
+
 @pytest.fixture(scope="module")
 def overlay():
     return read_overlay()
@@ -141,7 +146,7 @@ def test_classes_in_the_facts_file_carry_its_modality(registry, uid, modality):
 
 def test_open_modalities_say_varies_rather_than_guess(registry):
     for keyword in ("SecondaryCaptureImageStorage", "EncapsulatedPDFStorage", "RawDataStorage"):
-        assert registry.by_keyword(keyword).modality == VARIES
+        assert by_keyword(registry, keyword).modality == VARIES
 
 
 def test_pr_sr_ko_objects_carry_no_pixel_data(registry):
@@ -159,10 +164,12 @@ def test_categories_come_from_the_fixed_vocabulary(registry):
 
 
 def test_image_categories_agree_with_pixel_data_and_frames(registry):
+    """A "multi-frame image" is always multi-frame; an "image" may be (XA: single or cine)."""
     for sop in registry:
         if sop.category in {"image", "multi-frame image"}:
-            assert sop.has_pixel_data is True, sop.name
-            assert sop.multi_frame is (sop.category == "multi-frame image"), sop.name
+            assert sop.pixel_data == "yes", sop.name
+            expected = {"multi-frame image": {"yes"}, "image": {"no", "conditional"}}
+            assert sop.frames in expected[sop.category], sop.name
 
 
 def test_pixel_data_and_frames_are_curated_except_outside_ps33(registry):
@@ -190,7 +197,7 @@ def test_pixel_data_and_frames_are_curated_except_outside_ps33(registry):
     ],
 )
 def test_pixel_data_and_multi_frame_examples(registry, keyword, pixel, frames):
-    sop = registry.by_keyword(keyword)
+    sop = by_keyword(registry, keyword)
     assert (sop.has_pixel_data, sop.multi_frame) == (pixel, frames)
 
 
@@ -216,7 +223,7 @@ def test_pixel_data_and_multi_frame_examples(registry, keyword, pixel, frames):
     ],
 )
 def test_service_classes(registry, keyword, service):
-    assert registry.by_keyword(keyword).service_class == service
+    assert by_keyword(registry, keyword).service_class == service
 
 
 def test_every_named_sop_class_gets_a_service_class_from_the_rules(registry):
@@ -238,21 +245,21 @@ def test_non_storage_and_retired_storage_classes_have_no_curated_fields(registry
 
 
 def test_media_storage_directory_is_not_a_storage_class(registry):
-    assert not registry.by_keyword("MediaStorageDirectoryStorage").is_storage
-    assert registry.by_keyword("UltrasoundImageStorageRetired").is_storage
+    assert not by_keyword(registry, "MediaStorageDirectoryStorage").is_storage
+    assert by_keyword(registry, "UltrasoundImageStorageRetired").is_storage
 
 
 def test_lookup_by_uid_and_keyword(registry):
     ct = registry.by_uid("1.2.840.10008.5.1.4.1.1.2")
     assert ct.name == "CT Image Storage"
-    assert registry.by_keyword("CTImageStorage") is ct
+    assert registry.by_keyword(" CTImageStorage ") is ct
+    assert registry.by_keyword("NoSuchClass") is None
     assert registry.by_uid(" 1.2.840.10008.1.1 ").name == "Verification SOP Class"
     assert registry.by_uid("1.2.3") is None
-    assert registry.by_keyword("NoSuchClass") is None
 
 
 def test_search_matches_name_keyword_or_uid_ignoring_case(registry):
-    assert registry.by_keyword("CTImageStorage") in registry.search("ct image storage")
+    assert by_keyword(registry, "CTImageStorage") in registry.search("ct image storage")
     assert [sop.name for sop in registry.search("keyobjectselection")] == [
         "Key Object Selection Document Storage"
     ]
@@ -268,7 +275,7 @@ def test_filter_by_modality_is_case_insensitive(registry):
 
 def test_filter_by_category(registry):
     waveforms = registry.filter(category="waveform")
-    assert registry.by_keyword("TwelveLeadECGWaveformStorage") in waveforms
+    assert by_keyword(registry, "TwelveLeadECGWaveformStorage") in waveforms
     assert all(sop.category == "waveform" for sop in waveforms)
     with pytest.raises(ValueError, match="unknown category 'pictures'"):
         registry.filter(category="pictures")
@@ -283,7 +290,7 @@ def test_filter_hides_retired_unless_asked(registry):
 def test_filter_storage_only(registry):
     storage = registry.filter(storage=True)
     assert len(storage) == 184
-    assert registry.by_keyword("Verification") not in storage
+    assert by_keyword(registry, "Verification") not in storage
 
 
 def test_filter_combines_query_and_criteria(registry):
@@ -302,10 +309,11 @@ def test_modalities_are_sorted_values_without_varies(registry):
 
 
 def test_to_dict_is_json_ready_with_the_documented_keys(registry):
-    data = registry.by_keyword("KeyObjectSelectionDocumentStorage").to_dict()
+    data = by_keyword(registry, "KeyObjectSelectionDocumentStorage").to_dict()
     assert list(data) == [
-        "uid", "name", "keyword", "retired", "modality", "category",
-        "has_pixel_data", "multi_frame", "service_class", "is_storage",
+        "uid", "name", "keyword", "retired", "modality", "modality_rule", "other_modalities",
+        "category", "pixel_data", "frames", "common", "service_class",
+        "has_pixel_data", "multi_frame", "is_storage",
     ]
     assert json.loads(json.dumps(data)) == data
     assert data["is_storage"] is True
@@ -315,25 +323,39 @@ def test_load_registry_is_built_once():
     assert load_registry() is load_registry()
 
 
-def test_a_bad_boolean_in_the_overlay_names_the_line(tmp_path):
+OVERLAY_HEADER = (
+    "uid,name,modality,modality_rule,also,category,has_pixel_data,multi_frame,common,"
+    "service_class,note\n"
+)
+
+
+def test_a_bad_value_in_the_overlay_names_the_line_and_column(tmp_path):
     path = tmp_path / "overlay.csv"
     path.write_text(
         "# comment\n"
-        "uid,name,modality,category,has_pixel_data,multi_frame,service_class,note\n"
-        "1.2.3,X,CT,image,yes,no,Storage,\n"
-        "1.2.4,Y,CT,image,maybe,no,Storage,\n",
+        + OVERLAY_HEADER
+        + "1.2.3,X,CT,convention,,image,yes,conditional,yes,Storage,\n"
+        "1.2.4,Y,CT,fixed,,image,maybe,no,no,Storage,\n",
         encoding="utf-8",
     )
-    with pytest.raises(ValueError, match=r"overlay\.csv:4: expected yes, no or empty, got 'maybe'"):
+    message = r"overlay\.csv:4: has_pixel_data: expected yes, no, conditional or empty, got 'maybe'"
+    with pytest.raises(ValueError, match=message):
         read_overlay(path)
+
+
+def test_overlay_values_are_read_with_their_rules(tmp_path):
+    path = tmp_path / "overlay.csv"
+    path.write_text(
+        OVERLAY_HEADER + "1.2.3,X,US,fixed,IVUS,multi-frame image,conditional,yes,yes,Storage,\n",
+        encoding="utf-8",
+    )
+    row = read_overlay(path)["1.2.3"]
+    assert (row.modality, row.modality_rule, row.other_modalities) == ("US", "fixed", ("IVUS",))
+    assert (row.pixel_data, row.frames, row.common) == ("conditional", "yes", True)
 
 
 def test_a_short_overlay_row_names_the_line(tmp_path):
     path = tmp_path / "overlay.csv"
-    path.write_text(
-        "uid,name,modality,category,has_pixel_data,multi_frame,service_class,note\n"
-        "1.2.3,X,CT,image,yes\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(ValueError, match=r"overlay\.csv:2: expected 8 columns, got 5"):
+    path.write_text(OVERLAY_HEADER + "1.2.3,X,CT,image,yes\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"overlay\.csv:2: expected 11 columns, got 5"):
         read_overlay(path)

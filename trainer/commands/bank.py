@@ -7,7 +7,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trainer.commands import error
 
@@ -68,22 +68,36 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from trainer.core.bank_checks import lesson_link_errors, longest_key_warning
     from trainer.core.banks import load_banks
+    from trainer.core.lessons import load_lessons
+    from trainer.core.paths import lessons_dir
+    from trainer.core.topics import topic_errors
 
     catalog = load_banks([Path(path) for path in args.paths])
     if not catalog.results:
         error(f"no bank files (*.yaml, *.yml) in {', '.join(args.paths)}")
         return 1
+    lessons = load_lessons(lessons_dir())
+    links = [e for result in catalog.results for e in lesson_link_errors(result, lessons)]
+    warnings = [w for result in catalog.results if (w := longest_key_warning(result))]
+    problems = [str(e) for e in topic_errors()] + [str(e) for e in (*catalog.errors, *links)]
     if args.format == "json":
-        print(json.dumps(_report(catalog), indent=2, ensure_ascii=False))
+        report = _report(catalog)
+        report["errors"] += [e.as_dict() for e in links]
+        report["errors"] += [{"file": str(e.path), "line": e.line, "col": e.col, "path": "",
+                              "message": e.message} for e in topic_errors()]
+        report["warnings"] = [w.as_dict() for w in warnings]
+        report["ok"] = not problems
+        print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        for bank_error in catalog.errors:
-            print(bank_error)
-        print(_summary(catalog))
-    return 1 if catalog.errors else 0
+        for line in (*problems, *(str(w) for w in warnings)):
+            print(line)
+        print(_summary(catalog, len(links) + len(topic_errors()), len(warnings)))
+    return 1 if problems else 0
 
 
-def _report(catalog: Catalog) -> dict[str, object]:
+def _report(catalog: Catalog) -> dict[str, Any]:
     return {
         "ok": not catalog.errors,
         "banks": [
@@ -95,13 +109,17 @@ def _report(catalog: Catalog) -> dict[str, object]:
     }
 
 
-def _summary(catalog: Catalog) -> str:
+def _summary(catalog: Catalog, other_errors: int = 0, warnings: int = 0) -> str:
     good = len(catalog.banks)
     bad = sum(1 for result in catalog.results if result.bank is None)
     text = f"{_count(good, 'bank')}, {_count(len(catalog.questions), 'question')}"
     if bad:
-        return f"{text}; {_count(bad, 'bad bank')} skipped ({_count(len(catalog.errors), 'error')})"
-    return f"{text}: no errors"
+        text += f"; {_count(bad, 'bad bank')} skipped ({_count(len(catalog.errors), 'error')})"
+    elif other_errors:
+        text += f": {_count(other_errors, 'error')}"
+    else:
+        text += ": no errors"
+    return text + (f", {_count(warnings, 'warning')}" if warnings else "")
 
 
 def _count(number: int, noun: str) -> str:
@@ -201,7 +219,7 @@ license: CC-BY-4.0
 description: >
   What this bank covers and who it is for.
 
-# Every question has: id, type, prompt (Markdown), topics (tags from trainer/core/topics.py),
+# Every question has: id, type, prompt (Markdown), topics (tags from lessons/topics.yaml),
 # difficulty (1-3), explanation (Markdown, shown after answering) and at least one reference
 # to the standard. Optional: lesson (the "study this" link) and exhibit (a table or text shown
 # with the prompt).

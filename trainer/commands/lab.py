@@ -237,10 +237,11 @@ def match_table(matches: list[dict[str, Any]]) -> str:
 def run_pacs(args: argparse.Namespace) -> int:
     import time
 
+    from trainer.core.hosts import exposure
     from trainer.core.lab import names
     from trainer.core.lab.archive import Archive
     from trainer.core.lab.conformance import Conformance
-    from trainer.core.lab.network import LabError, check_port, exposure
+    from trainer.core.lab.network import LabError, check_port
     from trainer.core.paths import data_dir
 
     timeouts = _timeouts(args)

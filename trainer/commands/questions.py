@@ -19,7 +19,6 @@ from trainer.commands import DEFAULT_SEED, SEED_NOTE, error, format_table, posit
 if TYPE_CHECKING:
     from trainer.core.questions import Question
 
-SOURCES = ("registry", "studies", "banks")
 WIDTH = 80
 INDENT = "   "
 # Field order of an exported question: what an instructor reads first comes first.
@@ -50,17 +49,18 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
         parents=[common],
         help="sample generated or bank questions, or export them as a bank",
         description=(
-            "Questions from the generators (registry: SOP class facts; studies: synthetic "
-            "study lists) or from the question banks."
+            "Questions from a generator family (registry: SOP class facts; studies: synthetic "
+            "study lists; and any other family the app ships) or from the question banks."
         ),
     )
     actions = parser.add_subparsers(dest="questions_action", metavar="ACTION", required=True)
     choose = argparse.ArgumentParser(add_help=False)
     choose.add_argument(
         "--source",
-        choices=SOURCES,
         required=True,
-        help="registry or studies (generated), or banks (the loaded question banks)",
+        metavar="SOURCE",
+        help="banks (the loaded question banks) or a generator family such as registry or "
+        "studies; an unknown name lists them all",
     )
     choose.add_argument("--topic", metavar="T", help="only questions tagged T, e.g. image-counts")
     choose.add_argument(
@@ -90,9 +90,14 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
 
 
 def run(args: argparse.Namespace) -> int:
+    from trainer.core.pool import SOURCES
     from trainer.core.topics import TOPICS
     from trainer.core.yaml_source import did_you_mean
 
+    if args.source not in SOURCES:
+        hint = did_you_mean(args.source, SOURCES)
+        error(f"unknown source {args.source!r}{hint}; sources: {', '.join(SOURCES)}")
+        return 2
     if args.topic is not None and args.topic not in TOPICS:
         hint = did_you_mean(args.topic, list(TOPICS))
         error(f"unknown topic {args.topic!r}{hint}; topics: {', '.join(TOPICS)}")
@@ -125,12 +130,10 @@ def collect(args: argparse.Namespace, seed: int) -> list[Question]:
         pool = [q for q in catalog.questions if args.topic is None or args.topic in q.topics]
         return rng.sample(pool, min(args.count, len(pool)))
     from trainer.core.generators import sample
+    from trainer.core.pool import families
 
-    if args.source == "registry":
-        from trainer.core.generators.registry_questions import GENERATORS
-    else:
-        from trainer.core.generators.study_questions import GENERATORS
-    return sample(GENERATORS, rng, args.count, args.topic)
+    family = next(family for family in families() if family.source == args.source)
+    return sample(family.generators, rng, args.count, args.topic)
 
 
 def _choices(question: Question) -> list[str]:

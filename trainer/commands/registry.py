@@ -41,6 +41,11 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
     )
     parser.add_argument("--storage", action="store_true", help="only Storage SOP classes")
     parser.add_argument(
+        "--common",
+        action="store_true",
+        help="only the classes a PACS analyst meets at work (image, PR/SR/KO, network)",
+    )
+    parser.add_argument(
         "--include-retired", action="store_true", help="include retired SOP classes"
     )
     parser.add_argument(
@@ -65,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
             category=category,
             storage=args.storage,
             include_retired=include_retired,
+            common=args.common,
         )
 
     matches = find(args.include_retired)
@@ -87,6 +93,7 @@ def _describe(args: argparse.Namespace) -> str:
         f"modality {args.modality}" if args.modality else "",
         f"category {args.category}" if args.category else "",
         "storage only" if args.storage else "",
+        "common only" if args.common else "",
     ]
     said = ", ".join(part for part in filters if part)
     if args.query:

@@ -8,7 +8,6 @@ reverse proxy in front of it (README: "Serving a classroom").
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import shlex
 import sys
 
@@ -53,15 +52,6 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
     parser.set_defaults(func=run)
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 TLS_WARNING = (
     "pacs-trainer: warning: serving on {host}, reachable from other machines, over plain "
     "HTTP: passphrases would cross the network unencrypted. Put a reverse proxy with TLS "
@@ -94,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         error(str(exc))
         return 1
+    from trainer.core.hosts import is_loopback
+
     if not is_loopback(args.host):
         print(TLS_WARNING.format(host=args.host), file=sys.stderr)
     # The apps inherit the environment: the store's URL never shows in a process list.

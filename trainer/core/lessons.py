@@ -226,7 +226,7 @@ def _check_fields(
     topics = text_list("topics")
     for topic in topics:
         if topic not in TOPICS:
-            raise fail(lines["topics"], f"unknown topic {topic!r} (see trainer/core/topics.py)")
+            raise fail(lines["topics"], f"unknown topic {topic!r} (see lessons/topics.yaml)")
 
     minutes = meta["minutes"]
     if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:

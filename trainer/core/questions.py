@@ -121,7 +121,12 @@ Text = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_plain_text)
 ]
 Verbatim = Annotated[str, AfterValidator(_verbatim)]
-Topic = Annotated[str, AfterValidator(_known_topic), WithJsonSchema({"enum": list(TOPICS)})]
+# Checked against lessons/topics.yaml when a bank loads, so a new topic needs no new schema.
+Topic = Annotated[
+    str,
+    AfterValidator(_known_topic),
+    WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "description": "lessons/topics.yaml"}),
+]
 Letter = Annotated[str, WithJsonSchema({"enum": list(LETTERS)})]
 Number = Annotated[Union[int, float], BeforeValidator(_number)]
 Cell = Annotated[
@@ -207,7 +212,7 @@ Exhibit = Annotated[Union[TableExhibit, TextExhibit], Field(discriminator="kind"
 class _QuestionBase(_Model):
     id: Id = Field(description="unique within the bank; the full id is '<bank id>/<id>'")
     prompt: Text = Field(description="Markdown")
-    topics: tuple[Topic, ...] = Field(min_length=1, description="tags from trainer/core/topics.py")
+    topics: tuple[Topic, ...] = Field(min_length=1, description="tags from lessons/topics.yaml")
     difficulty: int = Field(ge=1, le=3, strict=True, description="1 (easy) to 3 (hard)")
     explanation: Text = Field(description="Markdown, shown after the answer")
     references: tuple[Text, ...] = Field(min_length=1, description='e.g. "PS3.4 Annex B"')

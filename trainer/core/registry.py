@@ -4,20 +4,27 @@ UID, name, keyword and retired flag are read from pydicom (PS3.6 Annex A) at run
 never drift from the standard pydicom carries. What pydicom does not carry comes from the
 curated overlay ``data/sop_classes.csv``, one row per active Storage SOP class:
 
-- ``modality``: the Modality (0008,0060) value the IOD requires (PS3.3), a CID 33 value or one
-  of EXTRA_MODALITIES; ``varies`` where the standard leaves it to the creator (Secondary
+- ``modality``: the Modality (0008,0060) value instances carry, a CID 33 value or one of
+  EXTRA_MODALITIES; ``varies`` where the standard leaves it to the creator (Secondary
   Capture, Encapsulated PDF/CDA, Parametric Map, Raw Data); None where the IOD has no Modality
   attribute (non-patient objects such as Hanging Protocol), for DICOS/DICONDE classes defined
   outside PS3.3, and where the overlay has not verified the value (its note column says so).
-- ``has_pixel_data``: instances carry pixel data. Float (7FE0,0008) and Double Float
-  (7FE0,0009) Pixel Data count as pixel data like (7FE0,0010): they are the image a viewer
-  shows (Parametric Map). True also where the IOD makes pixel data conditional (RT Dose).
-- ``multi_frame``: the IOD includes the Multi-frame or a Multi-frame Functional Groups Module
-  (mandatory or conditional), so one instance can hold several frames (XA, NM, Enhanced ...).
+- ``modality_rule``: "fixed" where PS3.3 requires the value (an Enumerated Value of the series
+  module, or an IOD content constraint), "convention" where the IOD leaves Modality open and
+  the value is what equipment writes (CT, MR, US, CR, NM, PT, XA, RF ...); None where not
+  verified or not applicable. ``other_modalities`` are further values the IOD allows (IVUS).
+- ``pixel_data`` and ``frames``: "yes", "no" or "conditional": whether instances carry pixel
+  data, and whether the IOD includes the Multi-frame or a Multi-frame Functional Groups
+  Module; "conditional" where that module is C (RT Dose's grid, a single-frame or cine XA).
+  Float (7FE0,0008) and Double Float (7FE0,0009) Pixel Data count as pixel data (Parametric
+  Map). ``has_pixel_data`` and ``multi_frame`` read them as "can carry" booleans.
+- ``common``: a class a PACS analyst meets at work (the everyday image, PR/SR/KO and network
+  classes); generated questions favour these.
 - ``service_class``: the PS3.4 service class. Storage classes are "Storage" (Annex B) or
   "Non-Patient Object Storage" (Annex GG); other SOP classes get theirs from their name.
 
 Retired Storage classes have no overlay row: their curated fields are None.
+tests/content/test_overlay_iods.py checks the overlay against dicom3tools' IOD definitions.
 """
 
 from __future__ import annotations
@@ -46,9 +53,29 @@ CATEGORIES: tuple[str, ...] = (
     "radiotherapy",
     "segmentation",
     "spatial/measurement",
+    "spectroscopy",
     "raw data",
     "protocol",
     "other",
+)
+PRESENCE = ("yes", "no", "conditional")
+MODALITY_RULES = ("fixed", "convention")
+
+# Classes other than active Storage ones that a PACS analyst meets: Verification, the
+# Patient and Study Root Query/Retrieve models, Modality Worklist, MPPS, Storage Commitment,
+# the DICOMDIR, and retired image classes still found in old archives (US .6 and .3, NM .5).
+COMMON_OTHERS = frozenset(
+    {
+        "1.2.840.10008.1.1",
+        "1.2.840.10008.1.3.10",
+        "1.2.840.10008.1.20.1",
+        "1.2.840.10008.3.1.2.3.3",
+        "1.2.840.10008.5.1.4.31",
+        *(f"1.2.840.10008.5.1.4.1.2.{root}.{service}" for root in (1, 2) for service in (1, 2, 3)),
+        "1.2.840.10008.5.1.4.1.1.3",
+        "1.2.840.10008.5.1.4.1.1.5",
+        "1.2.840.10008.5.1.4.1.1.6",
+    }
 )
 
 # Modality Defined Terms of PS3.3 C.7.3.1.1.1 that pydicom's CID 33 lacks.
@@ -121,6 +148,10 @@ def uid_key(uid: str) -> tuple[int, ...]:
     return tuple(int(part) for part in uid.split("."))
 
 
+def _can(presence: str | None) -> bool | None:
+    return None if presence is None else presence != "no"
+
+
 @dataclass(frozen=True)
 class SopClass:
     uid: str
@@ -128,9 +159,12 @@ class SopClass:
     keyword: str
     retired: bool
     modality: str | None
+    modality_rule: str | None
+    other_modalities: tuple[str, ...]
     category: str | None
-    has_pixel_data: bool | None
-    multi_frame: bool | None
+    pixel_data: str | None
+    frames: str | None
+    common: bool
     service_class: str
 
     @property
@@ -138,26 +172,50 @@ class SopClass:
         """A Storage SOP class (active or retired), by the name rule of is_storage_name."""
         return is_storage_name(self.name)
 
-    def to_dict(self) -> dict[str, str | bool | None]:
-        """JSON-ready fields plus is_storage."""
-        return {**asdict(self), "is_storage": self.is_storage}
+    @property
+    def has_pixel_data(self) -> bool | None:
+        """Instances can carry pixel data (yes or conditional); None where not curated."""
+        return _can(self.pixel_data)
+
+    @property
+    def multi_frame(self) -> bool | None:
+        """One instance can hold several frames (yes or conditional); None if not curated."""
+        return _can(self.frames)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready fields, with the can-carry booleans and is_storage."""
+        data: dict[str, object] = asdict(self)
+        data["other_modalities"] = list(self.other_modalities)
+        return {
+            **data,
+            "has_pixel_data": self.has_pixel_data,
+            "multi_frame": self.multi_frame,
+            "is_storage": self.is_storage,
+        }
 
 
 @dataclass(frozen=True)
 class OverlayRow:
     name: str
     modality: str | None
+    modality_rule: str | None
+    other_modalities: tuple[str, ...]
     category: str
-    has_pixel_data: bool | None
-    multi_frame: bool | None
+    pixel_data: str | None
+    frames: str | None
+    common: bool
     service_class: str
 
 
-_BOOLEANS = {"yes": True, "no": False, "": None}
+def _choice(record: dict[str, str], column: str, allowed: tuple[str, ...]) -> str | None:
+    value = record[column]
+    if value and value not in allowed:
+        raise ValueError(f"{column}: expected {', '.join(allowed)} or empty, got {value!r}")
+    return value or None
 
 
 def read_overlay(path: Path = OVERLAY_PATH) -> dict[str, OverlayRow]:
-    """The curated rows by UID; '#' lines are comments. A bad yes/no value names file:line."""
+    """The curated rows by UID; '#' lines are comments. A bad value names file:line."""
     rows: dict[str, OverlayRow] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         # Blank out comments rather than drop them, so line_num stays the file's line.
@@ -172,20 +230,19 @@ def read_overlay(path: Path = OVERLAY_PATH) -> dict[str, OverlayRow]:
                 )
             record = dict(zip(header, values))
             try:
-                pixel = _BOOLEANS[record["has_pixel_data"]]
-                frames = _BOOLEANS[record["multi_frame"]]
-            except KeyError as exc:
-                raise ValueError(
-                    f"{path}:{reader.line_num}: expected yes, no or empty, got {exc.args[0]!r}"
-                ) from None
-            rows[record["uid"]] = OverlayRow(
-                name=record["name"],
-                modality=record["modality"] or None,
-                category=record["category"],
-                has_pixel_data=pixel,
-                multi_frame=frames,
-                service_class=record["service_class"],
-            )
+                rows[record["uid"]] = OverlayRow(
+                    name=record["name"],
+                    modality=record["modality"] or None,
+                    modality_rule=_choice(record, "modality_rule", MODALITY_RULES),
+                    other_modalities=tuple(record["also"].split()),
+                    category=record["category"],
+                    pixel_data=_choice(record, "has_pixel_data", PRESENCE),
+                    frames=_choice(record, "multi_frame", PRESENCE),
+                    common=_choice(record, "common", ("yes", "no")) == "yes",
+                    service_class=record["service_class"],
+                )
+            except ValueError as exc:
+                raise ValueError(f"{path}:{reader.line_num}: {exc}") from None
     return rows
 
 
@@ -207,6 +264,7 @@ class Registry:
         return self._by_uid.get(uid.strip())
 
     def by_keyword(self, keyword: str) -> SopClass | None:
+        """The class pydicom names by this keyword, e.g. CTImageStorage (the lab reads them)."""
         return self._by_keyword.get(keyword.strip())
 
     def search(self, query: str) -> list[SopClass]:
@@ -228,8 +286,10 @@ class Registry:
         category: str | None = None,
         storage: bool = False,
         include_retired: bool = False,
+        common: bool = False,
     ) -> list[SopClass]:
-        """search(query) narrowed down; modality is case-insensitive, category must be known."""
+        """search(query) narrowed down; modality is case-insensitive, category must be known;
+        `common` keeps the classes a PACS analyst meets at work."""
         if category is not None and category not in CATEGORIES:
             raise ValueError(f"unknown category {category!r}; valid: {', '.join(CATEGORIES)}")
         wanted_modality = modality.casefold() if modality is not None else None
@@ -238,6 +298,7 @@ class Registry:
             for sop in self.search(query)
             if (include_retired or not sop.retired)
             and (not storage or sop.is_storage)
+            and (not common or sop.common)
             and (category is None or sop.category == category)
             and (
                 wanted_modality is None
@@ -269,9 +330,12 @@ def _sop_class(uid: str, entry: tuple[str, str, str, str, str], row: OverlayRow 
         keyword=keyword,
         retired=bool(retired),
         modality=row.modality if row else None,
+        modality_rule=row.modality_rule if row else None,
+        other_modalities=row.other_modalities if row else (),
         category=row.category if row else None,
-        has_pixel_data=row.has_pixel_data if row else None,
-        multi_frame=row.multi_frame if row else None,
+        pixel_data=row.pixel_data if row else None,
+        frames=row.frames if row else None,
+        common=row.common if row else uid in COMMON_OTHERS,
         service_class=service,
     )
 
@@ -291,9 +355,12 @@ def uid_dictionary() -> dict[str, tuple[str, str, str, str, str]]:
         raise ImportError("pydicom is not installed")
     path = Path(spec.origin).with_name("_uid_dict.py")
     module_spec = importlib.util.spec_from_file_location("_pydicom_uid_dict", path)
+    if module_spec is None or module_spec.loader is None:
+        raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(module_spec)
     module_spec.loader.exec_module(module)
-    return module.UID_dictionary
+    found: dict[str, tuple[str, str, str, str, str]] = module.UID_dictionary
+    return found
 
 
 @functools.cache

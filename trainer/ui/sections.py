@@ -42,7 +42,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "lessons",
         "Lessons",
-        "From DICOM basics to image counts",
+        "DICOM basics, SOP classes, PACS networking",
         "trainer.ui.screens.lessons:LessonListScreen",
     ),
     Section(

@@ -1,13 +1,12 @@
 """What the lab's PACS and SCU share about the network: addresses, timeouts, socket options.
 
 Everything listens on and talks to loopback unless the learner names another address; the
-caller is told when that happens (`exposure`). Every wait is bounded, in seconds the learner
-can change within MIN_SECONDS..MAX_SECONDS.
+caller is told when that happens (trainer.core.hosts.exposure). Every wait is bounded, in
+seconds the learner can change within MIN_SECONDS..MAX_SECONDS.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 from dataclasses import dataclass
 from typing import Any
@@ -47,25 +46,6 @@ class Timeouts:
         ae.acse_timeout = self.acse
         ae.dimse_timeout = self.dimse
         ae.network_timeout = self.network
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def exposure(host: str) -> str | None:
-    """What listening on `host` means, when it is more than this machine; else None."""
-    if is_loopback(host):
-        return None
-    if host in ("0.0.0.0", "::", ""):
-        where = host or "every address"
-        return f"listening on {where}: other machines on your network can reach it"
-    return f"listening on {host}: machines that can reach that address can reach it"
 
 
 def check_port(port: int) -> int:

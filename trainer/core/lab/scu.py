@@ -23,9 +23,10 @@ from pydicom.dataset import Dataset
 from pynetdicom import AE, evt
 from pynetdicom.pdu_primitives import A_ABORT, A_P_ABORT
 
+from trainer.core.hosts import is_loopback
 from trainer.core.lab import names, transcript
 from trainer.core.lab.conformance import check_ae_title
-from trainer.core.lab.network import Timeouts, is_loopback, no_delay
+from trainer.core.lab.network import Timeouts, no_delay
 from trainer.core.lab.transcript import ERROR, NOTE, OK, RECEIVED, SENT, STEP, WARNING, Transcript
 
 MAX_CONTEXTS = 128  # presentation context IDs are odd numbers 1..255 (PS3.8 9.3.2.2)

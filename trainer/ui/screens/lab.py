@@ -561,7 +561,8 @@ class PeerDialog(TrainerModal["tuple[Peer, Timeouts] | None"]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        from trainer.core.lab.network import Timeouts, is_loopback
+        from trainer.core.hosts import is_loopback
+        from trainer.core.lab.network import Timeouts
         from trainer.core.lab.scu import Peer
 
         values = {key: self.query_one(f"#peer-{key}", Input).value.strip()
