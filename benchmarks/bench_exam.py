@@ -41,7 +41,7 @@ async def _exam_press_times() -> list[float]:
             if not screen.session.can_visit(screen.index + step):
                 step = -step
             start = time.perf_counter()
-            await screen.action_move(step)
+            await screen.go(screen.index + step)
             await _painted(app)
             samples.append(time.perf_counter() - start)
     return samples

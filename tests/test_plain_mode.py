@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -207,6 +208,14 @@ def test_killed_mid_exam_it_resumes_with_the_same_questions_answers_and_flags(tm
     assert submitted is None
     assert [i["id"] for i in json.loads(form_json)["items"]] == form.question_ids
     assert [(p, f) for p, _, f in items] == [(0, 0), (1, 1), (2, 0)]
+    db = sqlite3.connect(data / STORE_FILE)
+    [(holder, until)] = db.execute("SELECT lease_holder, lease_until FROM exam_attempts")
+    assert holder.startswith("plain mode#")  # the killed window still holds the exam...
+    # ...until its lease runs out, 20 s after its last heartbeat: let that time pass.
+    with db:
+        db.execute("UPDATE exam_attempts SET lease_until = ?",
+                   ((datetime.fromisoformat(until) - timedelta(seconds=20)).isoformat(),))
+    db.close()
 
     second = start_quiz(data)
     out, err = second.communicate(b"y\ngo 1\ngo 2\n", timeout=60)
@@ -225,3 +234,22 @@ def test_killed_mid_exam_it_resumes_with_the_same_questions_answers_and_flags(tm
 
     attempts_after, _ = stored(data)
     assert attempts_after == [(attempt_id, form_json, deadline, None)]  # same form, same deadline
+    db = sqlite3.connect(data / STORE_FILE)
+    assert db.execute("SELECT lease_holder FROM exam_attempts").fetchone() == (None,)  # let go
+    db.close()
+
+
+def test_n_at_the_resume_prompt_leaves_the_exam_open_and_never_submits_it(tmp_path, clock):
+    run_plain(tmp_path, clock, "flag\nquit\n", "--exam", "quick-check", "--seed", "3")
+    clock.advance(60)
+    status, out = run_plain(tmp_path, clock, "n\ns\n", "--count", "1")
+    assert status == 0
+    assert 'You have an unfinished exam: "Quick check", 0 of 20 answered, 1 flagged' in out
+    assert "Resume it? (n leaves it open for later) [Y/n]" in out
+    assert "It stays open, and its clock keeps running" in out
+    assert "Practice, all topics: 1 questions." in out
+    store = Store.in_dir(tmp_path, clock)
+    attempt = store.unfinished_attempt()
+    assert attempt is not None and attempt.score is None and not attempt.held(clock.now())
+    status, out = run_plain(tmp_path, clock, "y\nsubmit\ny\n")  # resumed later, as it stood
+    assert "Resuming Quick check at question 1." in out and "NOT PASSED" in out

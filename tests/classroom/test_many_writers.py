@@ -27,15 +27,16 @@ def _learner(url: str, name: str, start: threading.Barrier, done: dict[str, list
         while time.monotonic() < until:
             now = datetime.now(UTC)
             attempt = store.start_attempt("quick-check", 1, {"items": []}, started_at=now,
-                                          deadline=now + timedelta(minutes=15))
+                                          deadline=now + timedelta(minutes=15), holder=name,
+                                          lease_until=now + timedelta(seconds=20))
             for position in range(ITEMS):
-                store.set_exam_response(attempt, position, f"choice-{position}")
-                store.set_exam_response(attempt, position, position)  # changed its mind
-            store.set_exam_flag(attempt, 0, True)
+                store.set_exam_response(attempt, position, f"choice-{position}", holder=name)
+                store.set_exam_response(attempt, position, position, holder=name)  # changed
+            store.set_exam_flag(attempt, 0, True, holder=name)
             answers = [GradedAnswer(f"bank/q{p}", p, p % 2 == 0, float(p % 2 == 0))
                        for p in range(ITEMS)]
             assert store.submit_attempt(attempt, submitted_at=datetime.now(UTC), score=60.0,
-                                        passed=False, answers=answers)
+                                        passed=False, answers=answers, holder=name)
             attempts.append(attempt)
         done[name] = attempts
         store.close()

@@ -83,8 +83,9 @@ def ann_with_an_exam(backend, clock) -> tuple[Store, int]:
     ann = backend.open(clock, learner="ann")
     now = clock.now()
     attempt = ann.start_attempt("quick-check", 3, {"items": []}, started_at=now,
-                                deadline=now + timedelta(minutes=15))
-    ann.set_exam_response(attempt, 0, "ann's answer")
+                                deadline=now + timedelta(minutes=15), holder="ann#1",
+                                lease_until=now + timedelta(seconds=20))
+    ann.set_exam_response(attempt, 0, "ann's answer", holder="ann#1")
     ann.record_answer("uids/q1", "ann's practice", correct=True, score=1, seconds=3,
                       mode="practice")
     return ann, attempt
@@ -96,7 +97,7 @@ def test_a_store_opened_for_one_learner_reaches_nothing_of_another(backend, cloc
     assert bob.answers() == [] and bob.attempts() == [] and bob.attempt(attempt) is None
     assert bob.exam_items(attempt) == {} and bob.export_data()["exams"] == []
     with pytest.raises(NotYours):
-        bob.set_exam_response(attempt, 0, "overwritten")
+        bob.set_exam_response(attempt, 0, "overwritten", holder="ann#1")
     assert ann.exam_items(attempt)[0].response == "ann's answer"
 
 

@@ -194,6 +194,7 @@ def test_sequential_navigation_goes_forward_only_even_after_resume(tmp_path, clo
     assert not session.can_visit(1) and session.can_visit(3)
     with pytest.raises(ValueError):
         session.answer(0, "late")
+    session.release()  # the learner leaves the exam
     again = ExamSession.resume(open_store(tmp_path, clock), BLUEPRINTS, pool, clock=clock)
     assert not again.can_visit(1) and again.position == 2
 
@@ -245,6 +246,7 @@ def test_an_upgraded_bank_between_start_and_resume_changes_nothing_in_the_exam(
     session = ExamSession.start(store, small(), before, seed=10, clock=clock)
     shown = [(item.question.prompt, item.presented) for item in session.items]
     session.answer(0, "A")
+    session.release()
     store.close()
 
     after = write_bank(tmp_path / "banks", version=2, answer="B")  # the upgrade
@@ -253,6 +255,8 @@ def test_an_upgraded_bank_between_start_and_resume_changes_nothing_in_the_exam(
         assert [(item.question.prompt, item.presented) for item in again.items] == shown
         assert all("version 1" in prompt for prompt, _ in shown)
         assert again.items[0].question.full_id == session.items[0].question.full_id
+        again.release()
+    again.take()
     report = again.submit()
     assert report.review[0].grade.correct  # graded by the key it was asked with: A
 
@@ -268,7 +272,79 @@ def test_an_old_form_without_its_questions_cannot_resume_when_they_are_gone(
                       for item in attempt.form["items"]]}
     store._db.execute("UPDATE exam_attempts SET form = ? WHERE id = ?",
                       (json.dumps(form), session.attempt_id))
+    session.release()
     generated_only = [q for q in pool if q.bank.startswith("gen-")]
     with pytest.raises(FormUnavailable, match="no longer in the banks"):
         ExamSession.resume(store, BLUEPRINTS, generated_only, clock=clock)
     assert ExamSession.resume(store, BLUEPRINTS, pool, clock=clock) is not None
+
+
+# --- one exam, one writer -------------------------------------------------------------------
+
+
+def test_a_second_window_finds_the_exam_held_and_takes_it_over_only_once_the_first_is_gone(
+    tmp_path, clock, pool
+):
+    from trainer.core.exam import HEARTBEAT, LEASE, OpenElsewhere
+    from trainer.core.store import LeaseLost
+
+    first = ExamSession.start(open_store(tmp_path, clock), small(), pool, seed=12, clock=clock,
+                              place="the terminal app")
+    first.answer(0, correct_response(first.items[0].question))
+    for _ in range(10):  # a minute of heartbeats keeps it held
+        clock.advance(HEARTBEAT.total_seconds())
+        first.keep()
+        with pytest.raises(OpenElsewhere) as held:
+            ExamSession.resume(open_store(tmp_path, clock), BLUEPRINTS, pool, clock=clock,
+                               place="plain mode")
+    second = held.value.session
+    assert held.value.where == "another window (the terminal app)"
+    assert held.value.until == first.held_until
+    assert second.items[0].response == first.items[0].response  # shown as it stands
+    with pytest.raises(LeaseLost):  # the held view cannot write
+        second.answer(1, "x")
+
+    clock.advance(LEASE.total_seconds())  # the first window stops beating: it is gone
+    second.take()
+    second.answer(1, correct_response(second.items[1].question))
+    with pytest.raises(LeaseLost):  # the first window, back, is refused: it lost the exam
+        first.answer(2, correct_response(first.items[2].question))
+    with pytest.raises(LeaseLost):
+        first.keep()
+    with pytest.raises(LeaseLost):
+        first.submit()
+    report = second.submit()
+    assert report.right == 2  # both windows' saved answers, graded once
+    history = second.store.answers()
+    assert len(history) == len(second.items)  # each question once (blanks count as wrong)
+    assert [a.question_id for a in history if a.correct] == [
+        second.items[0].question.full_id, second.items[1].question.full_id]
+
+
+def test_an_exam_graded_in_another_window_refuses_answers_and_shows_that_result(
+    tmp_path, clock, pool
+):
+    from trainer.core.store import AttemptClosed
+
+    first = ExamSession.start(open_store(tmp_path, clock), small(), pool, seed=13, clock=clock)
+    first.answer(0, correct_response(first.items[0].question))
+    first.release()  # left it; a second window resumes and submits
+    second = ExamSession.resume(open_store(tmp_path, clock), BLUEPRINTS, pool, clock=clock)
+    second.answer(1, correct_response(second.items[1].question))
+    assert second.submit().right == 2
+    with pytest.raises(AttemptClosed):
+        first.answer(2, "late")
+    first.refresh()
+    assert first.report is not None and first.report.right == 2
+
+
+def test_two_windows_grading_an_expired_exam_at_once_get_one_result(tmp_path, clock, pool):
+    first = ExamSession.start(open_store(tmp_path, clock), small(), pool, seed=14, clock=clock)
+    first.answer(0, correct_response(first.items[0].question))
+    stale = ExamSession.open(open_store(tmp_path, clock), first.attempt_id, BLUEPRINTS, pool,
+                             clock=clock)  # read before the second answer
+    first.answer(1, correct_response(first.items[1].question))
+    clock.advance(16 * 60)
+    assert stale.submit().right == 2  # graded from the store, not from what it had read
+    assert first.submit().right == 2
+    assert len(first.store.answers()) == len(first.items)  # copied into the history once

@@ -16,14 +16,9 @@ from trainer.core.exam import ExamSession
 from trainer.core.paths import question_bank_dir
 from trainer.core.pool import question_pool
 from trainer.core.practice import PracticeSession
-from trainer.core.progress import (
-    RECORD_FORMAT,
-    RecordError,
-    dashboard,
-    export_record,
-    import_record,
-)
+from trainer.core.progress import dashboard
 from trainer.core.questions import correct_response
+from trainer.core.record_file import RECORD_FORMAT, RecordError, export_record, import_record
 from trainer.core.review import Rating
 from trainer.core.store import Store
 

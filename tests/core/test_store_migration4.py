@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
-from trainer.core.progress import export_record, import_record
+from trainer.core.record_file import export_record, import_record
 from trainer.core.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, STORE_FILE, Store
 
 

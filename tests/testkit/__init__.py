@@ -35,6 +35,15 @@ def _missing(message: str) -> None:
     pytest.skip(message)
 
 
+def needs_root(what: str) -> None:
+    """Skip a test that needs root (a namespace of its own), except under CI, which runs as
+    root, so it can never be skipped there silently."""
+    message = f"{what} needs root"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}; CI runs as root")
+    pytest.skip(message)
+
+
 def free_port() -> int:
     """A TCP port nothing listens on at 127.0.0.1 now, for a server a test starts."""
     with socket.socket() as sock:

@@ -90,3 +90,27 @@ async def test_practice_can_be_narrowed_to_one_bank(tmp_path, clock):
         await pilot.pause()
         assert isinstance(app.screen, PracticeScreen)
         assert {q.bank for q in app.screen.session.questions} == {"uids"}
+
+
+async def test_esc_in_a_round_under_way_asks_before_ending_it(tmp_path, clock):
+    from trainer.ui.screens.confirm import Confirm
+    from trainer.ui.screens.practice import PracticeSummaryScreen
+
+    app = make_app(data_dir=tmp_path, clock=clock, seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_practice(count=3, seed=1)
+        await pilot.pause()
+        screen = app.screen
+        await submit(pilot, screen, None)  # one answered (wrong)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm) and app.screen.title_text == "End this round?"
+        assert "You answered 1 of 3" in app.screen.details and "2 questions left" in app.screen.details
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen and screen.session.answered == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeSummaryScreen)

@@ -75,12 +75,14 @@ def run(args: argparse.Namespace) -> int:
 
 def record(attempt: ExamAttempt) -> dict[str, Any]:
     """One attempt as plain data: what the export writes."""
-    blueprint = attempt.form.get("blueprint", {}) if isinstance(attempt.form, dict) else {}
+    form = attempt.form if isinstance(attempt.form, dict) else {}
+    blueprint = form.get("blueprint")
+    blueprint = blueprint if isinstance(blueprint, dict) else {}
     ended = attempt.submitted_at
     return {
         "id": attempt.id,
         "blueprint": attempt.blueprint,
-        "title": blueprint.get("title", attempt.blueprint),
+        "title": attempt.title,
         "status": attempt.status,
         "started_at": attempt.started_at.isoformat(),
         "submitted_at": ended.isoformat() if ended else None,

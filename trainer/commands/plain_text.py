@@ -6,6 +6,7 @@ Text from banks is cleaned of control characters and escape sequences before it 
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import select
@@ -26,6 +27,7 @@ _ALIASES = {"?": "help", "s": "skip", "f": "flag", "n": "next", "p": "prev"}
 _WORDS = {"help", "skip", "flag", "next", "prev", "previous", "list", "clear", "submit", "quit"}
 _GO = re.compile(r"(?:g|go)\s*(\d+)", re.IGNORECASE)
 _MATCH_PAIR = re.compile(r"(\d+)\s*[-:=.]?\s*([A-Za-z])")
+BEAT_SECONDS = 1.0  # how often `Console.ask` lets a waiting exam renew its lease if due
 
 
 # --- input and output -------------------------------------------------------------------
@@ -49,20 +51,36 @@ class Console:
         self.stdout.write(text + "\n")
         self.stdout.flush()
 
-    def ask(self, prompt: str = "> ", timeout: float | None = None) -> str | None:
-        """One line without its newline; None at end of input; TimeoutError after `timeout`."""
+    def ask(
+        self,
+        prompt: str = "> ",
+        timeout: float | None = None,
+        beat: Callable[[], None] | None = None,
+    ) -> str | None:
+        """One line without its newline; None at end of input; TimeoutError after `timeout`.
+        `beat` is called every BEAT_SECONDS while the learner thinks, silently (an exam's
+        heartbeat: it keeps the exam this window's); where reading cannot time out, once."""
         self.stdout.write(prompt)
         self.stdout.flush()
+        if beat is not None:
+            beat()
         if self._fd is None:
             line = self.stdin.readline()
             return line.rstrip("\r\n") if line else None
         until = None if timeout is None else time.monotonic() + timeout
         while b"\n" not in self._buffer and not self._eof:
-            if until is not None:
-                ready, _, _ = select.select([self._fd], [], [], max(0.0, until - time.monotonic()))
+            if until is not None or beat is not None:
+                now = time.monotonic()
+                wait = min(BEAT_SECONDS if beat else math.inf,
+                           until - now if until is not None else math.inf)
+                ready, _, _ = select.select([self._fd], [], [], max(0.0, wait))
                 if not ready:
-                    self.say()
-                    raise TimeoutError
+                    if until is not None and time.monotonic() >= until:
+                        self.say()
+                        raise TimeoutError
+                    if beat is not None:
+                        beat()
+                    continue
             chunk = os.read(self._fd, 4096)
             self._eof = not chunk
             self._buffer += chunk

@@ -31,7 +31,9 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
         "import", parents=[common], help="merge a record made by `progress export`",
         description=(
             "Merge a record made by `pacs-trainer progress export` into your progress. What "
-            "you already have is kept: your settings win, and nothing is added twice."
+            "you already have is kept: your settings win, and nothing is added twice. The file "
+            "is checked whole first: anything the app could not read back is refused with "
+            "where it is wrong, and nothing changes."
         ),
     )
     imported.add_argument("file", metavar="FILE", type=Path)
@@ -40,7 +42,7 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
 
 def run(args: argparse.Namespace) -> int:
     from trainer.commands import context, open_store
-    from trainer.core.progress import (
+    from trainer.core.record_file import (
         RecordError,
         export_record,
         merge_record,

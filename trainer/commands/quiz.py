@@ -10,8 +10,11 @@ Everything is stored as it is given: end of input or a killed process loses noth
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
@@ -38,7 +41,7 @@ from trainer.core.sanitize import strip_controls
 
 if TYPE_CHECKING:
     from trainer.core.clock import Clock
-    from trainer.core.exam import ExamReport, ExamSession
+    from trainer.core.exam import ExamReport, ExamSession, OpenElsewhere
     from trainer.core.practice import PracticeSession
     from trainer.core.questions import Question
     from trainer.core.store import Store
@@ -54,6 +57,8 @@ Answer with the letter, letters, numbers or text the question asks for. Commands
   clear         remove your answer to this question
   submit        end the exam and see your score
   quit          stop here; everything is saved and the clock keeps running
+The exam is open in this window only: another window finds it open here, and can take it
+over only once this one is closed.
 A one-letter command that is also an answer to the question counts as the answer
 (f is false in a true/false question): type the whole word instead."""
 HELP_PRACTICE = """\
@@ -71,7 +76,9 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
         description=(
             "Practice with immediate feedback, or take a timed exam drawn from a blueprint in "
             "question_bank/exams. With --plain it runs as plain lines on stdin/stdout, for "
-            "screen readers, scripts and ssh. An unfinished exam is offered for resuming."
+            "screen readers, scripts and ssh. An unfinished exam is offered for resuming (n "
+            "leaves it open); one open in another window is left to it, and can be taken over "
+            "once that window is gone."
         ),
         epilog="Same --seed, same questions: instructors can hand out reproducible forms.",
     )
@@ -98,10 +105,19 @@ def run(args: argparse.Namespace) -> int:
 # --- the command ------------------------------------------------------------------------
 
 
-def plain(args: argparse.Namespace, *, stdin: IO[str], stdout: IO[str], clock: Clock) -> int:
-    """Run `quiz --plain` on these streams and this clock (the tests drive it in-process)."""
+def plain(
+    args: argparse.Namespace,
+    *,
+    stdin: IO[str],
+    stdout: IO[str],
+    clock: Clock,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """Run `quiz --plain` on these streams and this clock (the tests drive it in-process;
+    `sleep` waits while another window holds the exam)."""
     from trainer.commands import context, open_store
-    from trainer.core.exam import ExamSession, FormUnavailable, ShortDraw
+    from trainer.core.exam import ExamSession, FormUnavailable, OpenElsewhere, ShortDraw
+    from trainer.core.store import StoreError
 
     console = Console(stdin, stdout)
     setup = context(args, clock)
@@ -124,60 +140,145 @@ def plain(args: argparse.Namespace, *, stdin: IO[str], stdout: IO[str], clock: C
     pool = setup.question_pool(seed)
 
     try:
-        session = ExamSession.resume(store, blueprints, pool, clock=clock)
-    except FormUnavailable as exc:
-        console.say(f"Your unfinished exam cannot be resumed: {exc}.")
-        if not console.confirm("Close it without a score and go on?", default=False):
-            return 1
-        store.abandon_attempt(exc.attempt_id)
-        session = None
-    if session is not None:
-        outcome = _offer_resume(console, session)
-        if outcome is not None:
-            return outcome
-
-    if blueprint is not None:
         try:
-            session = ExamSession.start(store, blueprint, pool, seed=seed, clock=clock)
-        except ShortDraw as exc:
-            error(f"cannot draw the exam {blueprint.id!r} from the questions at hand: {exc}")
-            return 1
-        return _run_exam(console, session)
-    assert plan is not None
-    return _practice(plan, args.count, console, store, pool, seed, clock)
+            session = ExamSession.resume(store, blueprints, pool, clock=clock, place=PLACE)
+        except FormUnavailable as exc:
+            console.say(f"Your unfinished exam cannot be resumed: {exc}.")
+            if not console.confirm("Close it without a score and go on?", default=False):
+                return 1
+            store.abandon_attempt(exc.attempt_id)
+            session = None
+        except OpenElsewhere as held:
+            outcome = _open_elsewhere(console, held, clock, sleep)
+            if outcome is not None:
+                return outcome
+            session = None
+        if session is not None:
+            outcome = _offer_resume(console, session)
+            if outcome is not None:
+                return outcome
+
+        if blueprint is not None:
+            if store.unfinished_attempt() is not None:
+                console.say("A new exam can start once your open exam is submitted.")
+                return 1
+            try:
+                session = ExamSession.start(store, blueprint, pool, seed=seed, clock=clock,
+                                            place=PLACE)
+            except ShortDraw as exc:
+                error(f"cannot draw the exam {blueprint.id!r} from the questions at hand: {exc}")
+                return 1
+            return _run_exam(console, session)
+        assert plan is not None
+        return _practice(plan, args.count, console, store, pool, seed, clock)
+    except StoreError as exc:  # a fault of the disk or the store outside an answer
+        error(str(exc))
+        return 1
+    finally:
+        store.close()
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+PLACE = "plain mode"  # how another window names this one: "open in another window (plain mode)"
 
 
 def _offer_resume(console: Console, session: ExamSession) -> int | None:
-    """Resume the unfinished exam (its exit status), or submit it and go on (None)."""
+    """Resume the unfinished exam (its exit status), or leave it open for later (None)."""
     title = strip_controls(session.blueprint.title)
     if session.report is not None:
         console.say(f'The time of your unfinished exam "{title}" ran out while it was closed, '
                     "so it was submitted with the answers you had given.")
-        _print_report(console, session.report)
+        print_report(console, session.report)
         console.say()
         return None
-    answered = len(session.items) - len(session.unanswered)
-    console.say(
-        f'You have an unfinished exam: "{title}", {answered} of {len(session.items)} answered, '
-        f"{len(session.flagged)} flagged, {clock_text(session.remaining())} left "
-        "(the clock keeps running while it is closed)."
-    )
-    choice = console.confirm("Resume it? (n submits it now, as it stands)", default=True)
+    console.say(f'You have an unfinished exam: "{title}", {_standing(session)} '
+                "(the clock keeps running while it is closed).")
+    choice = console.confirm("Resume it? (n leaves it open for later)", default=True)
+    if choice:
+        return _run_exam(console, session, resumed=True)
+    session.release()
     if choice is None:
         console.say("Input ended: the exam is saved as it stands.")
         return 0
-    if choice:
-        return _run_exam(console, session, resumed=True)
-    _print_report(console, session.submit())
-    console.say()
+    console.say("It stays open, and its clock keeps running: resume it with the same command "
+                "or in the app.")
     return None
+
+
+def _standing(session: ExamSession) -> str:
+    answered = len(session.items) - len(session.unanswered)
+    return (f"{answered} of {len(session.items)} answered, {len(session.flagged)} flagged, "
+            f"{clock_text(session.remaining())} left")
+
+
+def _open_elsewhere(
+    console: Console, held: OpenElsewhere, clock: Clock, sleep: Callable[[float], None]
+) -> int | None:
+    """The exam is open in another window: say so, and take it over only once that window
+    is gone (its lease runs out unrenewed). An exit status, or None to go on with practice."""
+    from trainer.core.store import AttemptClosed, ExamHeld
+
+    session = held.session
+    title = strip_controls(session.blueprint.title)
+    console.say(
+        f'Your exam "{title}" is open in {held.where}: {_standing(session)}. Answer it '
+        "there; this window does not change it."
+    )
+    wait = max(0, math.ceil((held.until - clock.now()).total_seconds()))
+    choice = console.confirm(
+        f"If that window is closed, this one can take the exam over in {wait} s. Wait and "
+        "take it over?", default=False,
+    )
+    if not choice:
+        return 0 if choice is None else None
+    console.say("Waiting for the other window to let it go...")
+    give_up = held.until
+    while True:
+        try:
+            session.take()
+            break
+        except ExamHeld as again:
+            if clock.now() > give_up:
+                console.say(f"It is still in use in {held.where} (it was active a moment "
+                            "ago): finish it there.")
+                return 1
+            sleep(max(0.05, min(1.0, (again.until - clock.now()).total_seconds())))
+        except AttemptClosed:
+            session.refresh()
+            break
+    if session.report is not None:
+        console.say("It was submitted in the other window meanwhile.")
+        print_report(console, session.report)
+        return 0
+    return _run_exam(console, session, resumed=True)
 
 
 # --- exam -------------------------------------------------------------------------------
 
 
 def _run_exam(console: Console, session: ExamSession, resumed: bool = False) -> int:
+    """Sit the exam in this window; the lease goes when the learner stops or the input ends."""
+    try:
+        return _sit(console, session, resumed)
+    finally:
+        _let_go(session)
+
+
+def _let_go(session: ExamSession) -> None:
+    from trainer.core.store import AttemptClosed, StoreError
+
+    try:
+        session.release()
+    except (StoreError, AttemptClosed):  # a full disk or a lost lease: it runs out by itself
+        pass
+
+
+def _sit(console: Console, session: ExamSession, resumed: bool) -> int:
     from trainer.core.exam import ExamClosed
+    from trainer.core.store import AttemptClosed, LeaseLost, StoreError
 
     blueprint = session.blueprint
     total = len(session.items)
@@ -195,31 +296,52 @@ def _run_exam(console: Console, session: ExamSession, resumed: bool = False) -> 
     current: int | None = session.position
     shown = False
     while True:
-        for minutes in session.due_warnings():
-            console.say(f"Warning: {minutes} minute{'s' if minutes > 1 else ''} left.")
-        if session.expired:
-            return _finish(console, session, "Time is up: the exam is submitted.")
-        if not shown:
-            _show_exam_item(console, session, current)
-            shown = True
         try:
-            line = console.ask(timeout=_next_event(session))
-        except TimeoutError:
-            continue
-        if line is None:
-            console.say("Input ended: every answer is saved. Run the same command to resume; "
-                        "the clock keeps running.")
-            return 0
-        if session.expired:
-            return _finish(console, session, "Time is up: that came after the deadline and was "
-                           "not saved. The exam is submitted.")
-        try:
+            for minutes in session.due_warnings():
+                console.say(f"Warning: {minutes} minute{'s' if minutes > 1 else ''} left.")
+            if session.expired:
+                return _finish(console, session, "Time is up: the exam is submitted.")
+            if not shown:
+                _show_exam_item(console, session, current)
+                shown = True
+            try:
+                line = console.ask(timeout=_next_event(session), beat=session.keep)
+            except TimeoutError:
+                continue
+            if line is None:
+                console.say("Input ended: every answer is saved. Run the same command to resume; "
+                            "the clock keeps running.")
+                return 0
+            if session.expired:
+                return _finish(console, session, "Time is up: that came after the deadline and "
+                               "was not saved. The exam is submitted.")
             outcome = _exam_input(console, session, current, line)
         except ValueError as exc:
             console.say(str(exc))
             continue
         except ExamClosed:
             continue  # the time ran out meanwhile: the loop submits
+        except LeaseLost:
+            console.say("This exam was taken over in another window, so this one stopped: "
+                        "that answer was not saved here. Every answer saved before is kept; "
+                        "go on in the other window.")
+            return 1
+        except AttemptClosed:
+            if session.expired:
+                continue
+            session.refresh()
+            console.say("This exam was already submitted in another window: that answer was "
+                        "not saved. Your result:")
+            assert session.report is not None
+            print_report(console, session.report)
+            return 0
+        except StoreError as exc:
+            console.say(_sentence(str(exc)))
+            if session.expired:  # the submit itself failed: nothing to type that could help
+                console.say("The exam is not graded yet. Every answer saved is kept: run the "
+                            "same command again to grade it.")
+                return 1
+            continue
         if isinstance(outcome, _Exit):
             return outcome.status
         if isinstance(outcome, _Move):
@@ -350,12 +472,15 @@ def _next_event(session: ExamSession) -> float:
 
 
 def _finish(console: Console, session: ExamSession, message: str) -> int:
+    """Submit and print the report (what the store holds is graded; an exam graded in another
+    window first comes back with that result). Store faults and a lost lease are raised."""
+    report = session.submit()
     console.say(message)
-    _print_report(console, session.submit())
+    print_report(console, report)
     return 0
 
 
-def _print_report(console: Console, report: ExamReport) -> None:
+def print_report(console: Console, report: ExamReport) -> None:
     verdict = "PASSED" if report.passed else "NOT PASSED"
     console.say(
         f"\n{strip_controls(report.title)}: {report.right:g} of {report.scored_total} points "
@@ -412,6 +537,8 @@ def _practice(
 
 
 def _run_practice(console: Console, session: PracticeSession) -> int:
+    from trainer.core.store import StoreError
+
     while session.current is not None:
         presented = session.current
         console.say(f"\nQuestion {session.index + 1} of {session.total}")
@@ -435,7 +562,11 @@ def _run_practice(console: Console, session: PracticeSession) -> int:
                 console.say(str(exc))
                 continue
             seconds = (session.clock.now() - shown_at).total_seconds()
-            result = session.answer(response, seconds)
+            try:
+                result = session.answer(response, seconds)
+            except StoreError as exc:  # not graded, not counted: type it again
+                console.say(_sentence(str(exc)))
+                continue
             if result.correct:
                 console.say("Right.")
             else:

@@ -5,6 +5,7 @@ An exam's remaining time is always computed from a deadline on a Clock, never by
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -40,3 +41,10 @@ def clock_text(span: timedelta) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes:02}:{seconds:02}"
+
+
+def minutes_left(left: timedelta) -> str:
+    """"13 min", "under a minute": the time left, rounded up as a learner counts it."""
+    if left < timedelta(minutes=1):
+        return "under a minute"
+    return f"{math.ceil(left.total_seconds() / 60)} min"

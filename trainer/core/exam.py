@@ -8,11 +8,19 @@ changes nothing the learner sees or how it is graded), and every answer, flag an
 moment it happens, so a killed process resumes the same exam; the remaining time always comes
 from the stored deadline on the injected clock (time runs on while the app is closed, as in a
 real exam). Submitting grades the scored items and copies the answers into the answer history.
+
+One exam, one writer: a session holds its attempt through a lease in the store (`take`), renews
+it while it runs (`keep`, the heartbeat) and lets it go when the learner leaves (`release`). A
+second window finds the exam held (`OpenElsewhere`) and may take it over only once the lease
+has run out, that is once the first window is gone. The store re-checks every write in its
+transaction, so a window that lost the exam, or whose exam was graded elsewhere, is refused
+(`LeaseLost`, `AttemptClosed`) and never grades or changes what the holder saved.
 """
 
 from __future__ import annotations
 
 import random
+import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,9 +35,17 @@ from trainer.core.pool import find_questions
 from trainer.core.practice import TopicScore, topic_scores
 from trainer.core.questions import Grade, Presented, Question, grade, in_bank, present
 from trainer.core.review import schedule_answers
-from trainer.core.store import GradedAnswer, ProgressStore
+from trainer.core.store import (
+    AttemptClosed,
+    ExamHeld,
+    GradedAnswer,
+    ProgressStore,
+    StoreError,
+)
 
 WARNING_MINUTES = (10, 5, 1)
+LEASE = timedelta(seconds=20)  # a window gone this long without a heartbeat may be replaced
+HEARTBEAT = timedelta(seconds=5)  # how often a window renews its lease
 FORM_VERSION = 2  # 2: each item carries its question as it stood when the exam started
 _QUESTION = TypeAdapter(Question)
 
@@ -45,6 +61,32 @@ class ShortDraw(Exception):
 
 class ExamClosed(RuntimeError):
     """An answer or flag came after the exam was submitted or its time ran out."""
+
+
+class OpenElsewhere(Exception):
+    """The exam is open in another window, whose lease runs until `until`. `session` shows
+    it (read only); `session.take()` takes it over once the lease has run out."""
+
+    def __init__(self, session: ExamSession, held: ExamHeld) -> None:
+        super().__init__(f"{session.blueprint.title} is open in {holder_place(held.holder)}")
+        self.session = session
+        self.holder = held.holder
+        self.until = held.until
+
+    @property
+    def where(self) -> str:
+        return holder_place(self.holder)
+
+
+def new_holder(place: str) -> str:
+    """A lease holder's name: where it runs (for messages), and a unique tail."""
+    return f"{place}#{uuid.uuid4().hex}"
+
+
+def holder_place(holder: str) -> str:
+    """Where a lease holder runs, as messages say it: "another window (plain mode)"."""
+    place = holder.partition("#")[0]
+    return f"another window ({place})" if place else "another window"
 
 
 class FormUnavailable(Exception):
@@ -196,6 +238,8 @@ class ExamSession:
     position: int = 0
     report: ExamReport | None = None
     announced: set[int] = field(default_factory=set)  # warnings given (minutes)
+    holder: str = field(default_factory=lambda: new_holder(""))
+    held_until: datetime | None = None  # our lease; None while another window may hold it
 
     # -- starting and resuming ---------------------------------------------------------
 
@@ -208,8 +252,10 @@ class ExamSession:
         *,
         seed: int,
         clock: Clock,
+        place: str = "",
     ) -> ExamSession:
-        """Draw a form (raises ShortDraw) and store it before the first question shows."""
+        """Draw a form (raises ShortDraw) and store it, held by this window, before the first
+        question shows. `place` names this window in another window's messages."""
         form, items = draw(blueprint, pool, seed)
         started = clock.now()
         deadline = started + timedelta(minutes=blueprint.time_limit_minutes)
@@ -218,10 +264,13 @@ class ExamSession:
             "blueprint": blueprint.snapshot(),
             "items": form.to_data([item.question for item in items]),
         }
+        holder = new_holder(place)
         attempt_id = store.start_attempt(
-            blueprint.id, seed, stored_form, started_at=started, deadline=deadline
+            blueprint.id, seed, stored_form, started_at=started, deadline=deadline,
+            holder=holder, lease_until=started + LEASE,
         )
-        return cls(store, clock, attempt_id, blueprint, form, items, started, deadline, seed)
+        return cls(store, clock, attempt_id, blueprint, form, items, started, deadline, seed,
+                   holder=holder, held_until=started + LEASE)
 
     @classmethod
     def resume(
@@ -231,16 +280,26 @@ class ExamSession:
         pool: Sequence[Question],
         *,
         clock: Clock,
+        place: str = "",
     ) -> ExamSession | None:
-        """The unfinished attempt as it stood, or None. If its deadline passed while the app
-        was closed, it is submitted here and `.report` holds the result.
-        Raises FormUnavailable when its questions cannot all be found."""
+        """The unfinished attempt as it stood, held by this window, or None. If its deadline
+        passed while the app was closed, it is submitted here and `.report` holds the result.
+        Raises FormUnavailable when its questions cannot all be found, and OpenElsewhere
+        while another window holds it."""
         attempt = store.unfinished_attempt()
         if attempt is None:
             return None
         session = cls.open(store, attempt.id, blueprints, pool, clock=clock)
+        session.holder = new_holder(place)
         if session.expired:
             session.submit()
+            return session
+        try:
+            session.take()
+        except ExamHeld as held:
+            raise OpenElsewhere(session, held) from None
+        except AttemptClosed:  # graded in another window a moment ago
+            session.refresh()
         return session
 
     @classmethod
@@ -253,13 +312,14 @@ class ExamSession:
         *,
         clock: Clock,
     ) -> ExamSession:
-        """Rebuild a stored attempt exactly; a submitted one comes with its report."""
+        """Rebuild a stored attempt exactly, read only (`take` holds it to write); a
+        submitted one comes with its report. Raises FormUnavailable when it cannot be."""
         attempt = store.attempt(attempt_id)
         if attempt is None:
             raise LookupError(f"no exam attempt {attempt_id}")
-        stored = attempt.form
+        stored = attempt.form if isinstance(attempt.form, dict) else {}
         try:  # the rules it started with, even if the file changed since
-            blueprint = Blueprint.model_validate(stored["blueprint"])
+            blueprint = Blueprint.model_validate(stored.get("blueprint"))
         except ValidationError:
             found = blueprints.get(attempt.blueprint)
             if found is None:
@@ -267,8 +327,16 @@ class ExamSession:
                     attempt.id, f"the blueprint {attempt.blueprint!r} of exam {attempt.id} is gone"
                 ) from None
             blueprint = found
-        form = ExamForm.from_data(blueprint.id, stored["items"])
-        questions = _stored_questions(stored["items"], pool)
+        try:
+            form = ExamForm.from_data(blueprint.id, stored["items"])
+            questions = _stored_questions(stored["items"], pool)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise FormUnavailable(
+                attempt.id, f"the questions of exam {attempt.id} ({blueprint.title}) cannot be read"
+            ) from None
+        if not questions:
+            raise FormUnavailable(attempt.id, f"exam {attempt.id} ({blueprint.title}) has no "
+                                  "questions")
         missing = [qid for qid, q in zip(form.question_ids, questions) if q is None]
         if missing:
             shown = ", ".join(missing[:3]) + (" ..." if len(missing) > 3 else "")
@@ -278,26 +346,66 @@ class ExamSession:
                 f"longer in the banks: {shown}",
             )
         items = _items(form, questions)  # type: ignore[arg-type]
-        for index, state in store.exam_items(attempt.id).items():
-            if 0 <= index < len(items):
-                items[index].response = state.response
-                items[index].flagged = state.flagged
         session = cls(
-            store,
-            clock,
-            attempt.id,
-            blueprint,
-            form,
-            items,
-            attempt.started_at,
-            attempt.deadline,
-            attempt.seed,
-            position=min(attempt.position, len(items) - 1),
-            announced=store.announced_warnings(attempt.id),
+            store, clock, attempt.id, blueprint, form, items, attempt.started_at,
+            attempt.deadline, attempt.seed,
         )
-        if attempt.submitted_at is not None:
-            session.report = session._grade(min(attempt.submitted_at, attempt.deadline))
+        session.refresh()
         return session
+
+    # -- one writer ---------------------------------------------------------------------
+
+    def take(self) -> None:
+        """Hold the exam in this window, then read it afresh (the last holder may have
+        changed it). Raises ExamHeld while another window's lease runs."""
+        until = self.clock.now() + LEASE
+        self.store.take_lease(self.attempt_id, self.holder, until)
+        self.held_until = until
+        self.refresh()
+
+    def keep(self) -> None:
+        """The heartbeat, called often (every second in the app, while plain mode waits for
+        a line): renews the lease when it is due. Raises LeaseLost once another window has
+        taken the exam over, AttemptClosed once it was graded elsewhere."""
+        if self.report is not None or self.held_until is None:
+            return
+        now = self.clock.now()
+        if self.held_until - now > LEASE - HEARTBEAT:
+            return
+        self.store.renew_lease(self.attempt_id, self.holder, now + LEASE)
+        self.held_until = now + LEASE
+
+    def release(self) -> None:
+        """Let the exam go (the learner left it): another window may resume it at once."""
+        if self.held_until is not None and self.report is None:
+            self.store.release_lease(self.attempt_id, self.holder)
+        self.held_until = None
+
+    def _still_held(self) -> bool:
+        """Whether the store still names this window the holder (a store that cannot be
+        reached now says nothing against it)."""
+        try:
+            attempt = self.store.attempt(self.attempt_id)
+        except StoreError:
+            return True
+        return attempt is None or attempt.lease_holder == self.holder
+
+    def refresh(self) -> None:
+        """Read the answers, flags, place and warnings as stored; graded already (in another
+        window), `report` is the stored result."""
+        attempt = self.store.attempt(self.attempt_id)
+        if attempt is None:
+            raise LookupError(f"no exam attempt {self.attempt_id}")
+        states = self.store.exam_items(self.attempt_id)
+        for index, item in enumerate(self.items):
+            state = states.get(index)
+            item.response = state.response if state else None
+            item.flagged = state.flagged if state else False
+        self.position = min(attempt.position, len(self.items) - 1)
+        self.announced = self.store.announced_warnings(self.attempt_id)
+        if attempt.submitted_at is not None:
+            self.held_until = None
+            self.report = self._grade(min(attempt.submitted_at, attempt.deadline))
 
     # -- time ---------------------------------------------------------------------------
 
@@ -333,7 +441,7 @@ class ExamSession:
         if not crossed:
             return []
         self.announced.update(crossed)
-        self.store.announce_warnings(self.attempt_id, crossed)
+        self.store.announce_warnings(self.attempt_id, crossed, holder=self.holder)
         return [min(crossed)]
 
     # -- answering and moving -------------------------------------------------------------
@@ -349,19 +457,20 @@ class ExamSession:
         if not self.can_visit(index):
             raise ValueError(f"question {index + 1} cannot be visited now")
         if index != self.position:
+            self.store.set_exam_position(self.attempt_id, index, holder=self.holder)
             self.position = index
-            self.store.set_exam_position(self.attempt_id, index)
 
     def answer(self, index: int, response: object) -> None:
-        """Store the answer at once (None clears it). Raises ExamClosed after the deadline."""
+        """Store the answer at once (None clears it). Raises ExamClosed after the deadline,
+        and what the store raises (AttemptClosed, LeaseLost, StoreError) with nothing kept."""
         self._check_open(index)
-        self.store.set_exam_response(self.attempt_id, index, response)
+        self.store.set_exam_response(self.attempt_id, index, response, holder=self.holder)
         self.items[index].response = response
 
     def flag(self, index: int, flagged: bool) -> None:
         """Mark a question for review (stored at once)."""
         self._check_open(index)
-        self.store.set_exam_flag(self.attempt_id, index, flagged)
+        self.store.set_exam_flag(self.attempt_id, index, flagged, holder=self.holder)
         self.items[index].flagged = flagged
 
     def _check_open(self, index: int) -> None:
@@ -385,9 +494,19 @@ class ExamSession:
     def submit(self) -> ExamReport:
         """Grade and close the attempt (also what auto-submit calls); calling again returns
         the same report. The scored answers (blanks as wrong) and the pilot answers given are
-        copied to the answer history as mode "exam", and their review cards scheduled."""
+        copied to the answer history as mode "exam", and their review cards scheduled. What is
+        graded is what the store holds (the holder, the one writer, has it in memory too,
+        even what a classroom store keeps while its server is away); an exam graded meanwhile
+        in another window comes back with that result. Before the deadline only the holder may
+        submit (the store raises LeaseLost)."""
         if self.report is not None:
             return self.report
+        if self.held_until is not None and self.expired and not self._still_held():
+            self.held_until = None  # taken over meanwhile: this window's memory is stale
+        if self.held_until is None:  # not this window's: what the holder saved counts
+            self.refresh()
+            if self.report is not None:
+                return self.report
         report = self._grade(min(self.clock.now(), self.deadline))
         # A scored question left blank was not known in the time: it goes into the history
         # (and its card) as a wrong answer, as it counted in the score. A blank pilot did not.
@@ -402,12 +521,20 @@ class ExamSession:
                 GradedAnswer(r.question.full_id, r.response, r.grade.correct, r.grade.score)
                 for r in given
             ],
+            holder=self.holder,
         )
-        if closed:
+        if not closed:  # graded in another window first: its result is the result
+            self.refresh()
+            assert self.report is not None
+            return self.report
+        self.held_until = None
+        self.report = report
+        try:
             schedule_answers(
                 self.store, [(r.question, r.grade.correct, None) for r in given], submitted_at
             )
-        self.report = report
+        except StoreError:  # graded and kept; backfill makes the missing cards later
+            pass
         return report
 
     def _grade(self, ended: datetime) -> ExamReport:

@@ -9,8 +9,8 @@ from typing import Any
 
 from trainer.core.item_analysis import Lookup
 from trainer.core.pool import find_questions
-from trainer.core.progress import RecordError, read_record
 from trainer.core.questions import Question
+from trainer.core.record_file import RecordError, read_record
 from trainer.core.store import STORE_FILE, Store, StoreError
 
 

@@ -16,7 +16,7 @@ from trainer.core.clock import Clock
 from trainer.core.pool import find_questions, source_of
 from trainer.core.questions import Grade, Presented, Question, grade, present
 from trainer.core.review import Rating, Scheduled, override, schedule_answers
-from trainer.core.store import ProgressStore
+from trainer.core.store import ProgressStore, StoreError
 from trainer.core.topics import TOPICS, in_lesson_quiz, topic_title
 
 
@@ -136,7 +136,8 @@ class PracticeSession:
         return self.grades.get(self.index)
 
     def answer(self, response: object, seconds: float) -> Grade:
-        """Grade the current question, store the answer and review its card before returning."""
+        """Grade the current question, store the answer and review its card before returning.
+        A StoreError from saving the answer leaves the question unanswered, to try again."""
         if self.current is None:
             raise RuntimeError("the practice session is over")
         if self.index in self.grades:
@@ -152,10 +153,13 @@ class PracticeSession:
             mode=self.mode,
             session_id=self.session_id,
         )
-        [self.reviews[self.index]] = schedule_answers(
-            self.store, [(question, result.correct, seconds)], answered_at
-        )
-        self.grades[self.index] = result
+        self.grades[self.index] = result  # stored: from here on it counts
+        try:
+            [self.reviews[self.index]] = schedule_answers(
+                self.store, [(question, result.correct, seconds)], answered_at
+            )
+        except StoreError:  # the answer is safe; backfill makes a missing card later
+            pass
         return result
 
     def rate(self, rating: Rating) -> Scheduled:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from fsrs import Card, Rating, Scheduler
 
-from trainer.core.store import CardInfo, CardState, ProgressStore, ReviewEntry
+from trainer.core.store import CardInfo, CardState, ProgressStore, ReviewEntry, StoreError
 from trainer.core.topics import TOPICS
 
 if TYPE_CHECKING:
@@ -143,7 +143,9 @@ class ReviewStatus:
 
 def new_per_day(store: ProgressStore) -> int:
     value = store.get_setting(NEW_PER_DAY_SETTING)
-    return int(value) if value and value.isdigit() else DEFAULT_NEW_PER_DAY
+    if value and value.isascii() and value.isdigit():  # "²" is a digit, not a number
+        return min(int(value), MAX_NEW_PER_DAY)
+    return DEFAULT_NEW_PER_DAY
 
 
 def set_new_per_day(store: ProgressStore, count: int) -> None:
@@ -193,9 +195,17 @@ def backfill(store: ProgressStore, questions: Callable[[], Iterable[Question]]) 
     """Make cards for questions answered without one (before cards existed, or imported), by
     replaying their answers. `questions` gives where to find them (generated ones are
     rebuilt); it is called only when there is something to do, as loading banks takes time.
-    Returns how many cards were made. A store that cannot be written is left as it is."""
+    Returns how many cards were made. A store that cannot be written (read-only, full,
+    locked) is left as it is: the dashboard and `review status` read what is there."""
     if store.read_only:
         return 0
+    try:
+        return _backfill(store, questions)
+    except StoreError:
+        return 0
+
+
+def _backfill(store: ProgressStore, questions: Callable[[], Iterable[Question]]) -> int:
     pending, through = store.answered_without_card()
     if not pending:
         store.mark_backfilled(through)

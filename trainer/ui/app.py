@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -17,6 +18,7 @@ from textual.worker import Worker, WorkerState
 if TYPE_CHECKING:
     from trainer.core.banks import Catalog
     from trainer.core.blueprints import Blueprint, BlueprintCatalog
+    from trainer.core.exam import ExamSession
     from trainer.core.lessons import Lesson
     from trainer.core.practice import PracticeSession
     from trainer.core.questions import Question
@@ -26,8 +28,10 @@ from trainer.core.context import Context
 from trainer.core.course import Place, next_place
 from trainer.core.lessons import LessonCatalog
 from trainer.core.sanitize import escape_controls
-from trainer.core.store import ProgressStore
+from trainer.core.store import ExamAttempt, ProgressStore, StoreError
 from trainer.ui.sections import SECTIONS, section
+
+PLACE = "the terminal app"  # how another window names this one: "open in another window (...)"
 
 
 class PacsTrainerApp(App[int]):
@@ -43,6 +47,7 @@ class PacsTrainerApp(App[int]):
         self._store = store
         self.clock: Clock = setup.clock
         self.seed = setup.seed
+        self._faults_told: set[type[StoreError]] = set()  # kinds of fault told already
 
     @property
     def store(self) -> ProgressStore:
@@ -108,6 +113,13 @@ class PacsTrainerApp(App[int]):
         from trainer.ui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        if self.store.read_only:
+            self.notify(
+                f"Your progress in {self.store.location} can be read but not saved here (the "
+                "file, its folder or its disk cannot be written). Run with --data-dir DIR to "
+                "keep progress elsewhere.",
+                title="Read only", severity="warning", markup=False, timeout=15,
+            )
 
     def notify(
         self,
@@ -137,8 +149,31 @@ class PacsTrainerApp(App[int]):
         self.notify(f"Something went wrong while {what}: {error}", title="Not done",
                     severity="error", markup=False, timeout=10)
 
+    def tell_store_error(self, error: StoreError, *, once: bool = False) -> None:
+        """A write the learner asked for failed: say which fault (full, read-only, locked,
+        damaged) and that what was saved before is safe; never a traceback. `once`: a kind of
+        fault told already is not told again (a page turn, the theme: things done in passing)."""
+        text = str(error)
+        if once and type(error) in self._faults_told:
+            return
+        self._faults_told.add(type(error))
+        self.notify(text[:1].upper() + text[1:], title="Not saved", severity="error",
+                    markup=False, timeout=12)
+
+    @contextmanager
+    def saving(self, *, once: bool = False) -> Iterator[None]:
+        """Around a learner's action that writes: a store fault is told, and the rest of the
+        block (showing the action as done) does not happen, so the learner can try again."""
+        try:
+            yield
+        except StoreError as error:
+            self.tell_store_error(error, once=once)
+        else:
+            self._faults_told.clear()  # it writes again: a new fault is news
+
     def _remember_theme(self, theme: Theme) -> None:
-        self.store.set_setting("theme", theme.name)
+        with self.saving(once=True):
+            self.store.set_setting("theme", theme.name)
 
     @property
     def lessons(self) -> LessonCatalog:
@@ -225,6 +260,7 @@ class PacsTrainerApp(App[int]):
         if page is None:
             progress = self.store.lesson_progress().get(lesson_id)
             page = progress.last_page if progress else 0
+        page = max(0, min(page, len(lesson.pages) - 1))  # a lesson may have fewer pages now
         screen = ReaderScreen(lesson, page)
         if replace:
             self.switch_screen(screen)
@@ -236,13 +272,30 @@ class PacsTrainerApp(App[int]):
         return self.setup.blueprints
 
     def open_exams(self) -> None:
-        """Resume an unfinished exam if there is one, else offer the blueprints."""
-        if self.store.unfinished_attempt() is not None:
-            self.resume_exam()
+        """Offer the exam left open if there is one, else the blueprints."""
+        attempt = self.store.unfinished_attempt()
+        if attempt is not None:
+            self.offer_open_exam(attempt)
             return
         from trainer.ui.screens.exam import ExamPickerScreen
 
         self.push_screen(ExamPickerScreen())
+
+    def offer_open_exam(self, attempt: ExamAttempt) -> None:
+        """An exam left open (closed app, crash, power cut, another window): ask first, naming
+        it by its title; one whose time ran out offers its result; one held by another
+        window says so."""
+        from trainer.ui.screens.exam import open_exam_question
+
+        if attempt.held(self.clock.now()):  # by another window: this one's let it go
+            self.resume_exam()
+            return
+
+        def decided(resume: bool | None) -> None:
+            if resume:
+                self.resume_exam()
+
+        self.push_screen(open_exam_question(self, attempt), decided)
 
     def quiz_seed(self) -> int:
         """--seed when given (reproducible forms), else a fresh one for each quiz."""
@@ -250,31 +303,48 @@ class PacsTrainerApp(App[int]):
 
     def start_exam(self, blueprint: Blueprint) -> None:
         from trainer.core.exam import ExamSession, ShortDraw
-        from trainer.ui.screens.exam import ExamScreen
 
         seed = self.quiz_seed()
         try:
-            session = ExamSession.start(
-                self.store, blueprint, self.question_pool(seed), seed=seed, clock=self.clock
-            )
+            with self.saving():
+                session = ExamSession.start(
+                    self.store, blueprint, self.question_pool(seed), seed=seed, clock=self.clock,
+                    place=PLACE,
+                )
+                self.switch_screen(self.exam_screen(session))
         except ShortDraw as exc:
             self.notify(str(exc), title="This exam cannot be filled", severity="error",
                         markup=False)
-            return
-        self.switch_screen(ExamScreen(session))
+
+    def exam_screen(self, session: ExamSession) -> Screen[None]:
+        from trainer.ui.screens.exam import ExamScreen, SequentialExamScreen
+
+        free = session.blueprint.navigation == "free"
+        return ExamScreen(session) if free else SequentialExamScreen(session)
 
     def resume_exam(self) -> None:
-        """Reopen the unfinished exam as it stood; graded at once if its time ran out."""
-        from trainer.core.exam import ExamSession, FormUnavailable
-        from trainer.ui.screens.exam import ExamReportScreen, ExamScreen
+        """Reopen the unfinished exam as it stood; graded at once if its time ran out; held
+        by another window, say so and offer to take it over once that window is gone."""
+        from trainer.core.exam import ExamSession, FormUnavailable, OpenElsewhere
+        from trainer.ui.screens.exam import ExamReportScreen, HeldElsewhere
 
         attempt = self.store.unfinished_attempt()
         if attempt is None:
             return
         try:
-            session = ExamSession.resume(
-                self.store, self.blueprints, self.question_pool(attempt.seed), clock=self.clock
-            )
+            with self.saving():
+                session = ExamSession.resume(
+                    self.store, self.blueprints, self.question_pool(attempt.seed),
+                    clock=self.clock, place=PLACE,
+                )
+                if session is None:
+                    return
+                if session.report is not None:
+                    self.push_screen(ExamReportScreen(session.report))
+                else:
+                    self.push_screen(self.exam_screen(session))
+        except OpenElsewhere as held:
+            self.push_screen(HeldElsewhere(held))
         except FormUnavailable as exc:
             from trainer.ui.screens.confirm import Confirm
 
@@ -282,19 +352,12 @@ class PacsTrainerApp(App[int]):
 
             def close(yes: bool | None) -> None:
                 if yes:
-                    self.store.abandon_attempt(attempt_id)
+                    with self.saving():
+                        self.store.abandon_attempt(attempt_id)
 
             details = f"{exc}\nClose it without a score, so a new exam can start?"
             self.push_screen(Confirm("This exam cannot be resumed", details, "Close it", "Keep"),
                              close)
-            return
-        if session is None:
-            return
-        if session.report is not None:
-            self.notify("The exam's time ran out while the app was closed: it was submitted.")
-            self.push_screen(ExamReportScreen(session.report))
-        else:
-            self.push_screen(ExamScreen(session))
 
     def question_pool(self, seed: int) -> list[Question]:
         """Bank and generated questions for a seed (the generated part depends on it)."""

@@ -1,4 +1,11 @@
-"""Exam attempts: the form, each answer and flag as given, warnings shown, the grade."""
+"""Exam attempts: the form, each answer and flag as given, warnings shown, the grade.
+
+One exam, one writer: an open attempt is held by one window at a time through a lease (who
+holds it, until when), which the holder renews while it runs (a heartbeat). Another window
+may take it only once the lease has run out, that is when the holder is gone. Every answer,
+flag, move and the submit checks, in its own transaction, that the attempt is still open, its
+time not up, and the lease the writer's.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +17,21 @@ from trainer.core.store.base import Database, StoreBase
 from trainer.core.store.records import (
     AttemptClosed,
     ExamAttempt,
+    ExamHeld,
     ExamItemState,
     GradedAnswer,
+    LeaseLost,
     NotYours,
 )
 
 ATTEMPT_COLUMNS = (
     "id, blueprint, seed, form, started_at, deadline, submitted_at, score, passed, position, "
-    "title"
+    "title, lease_holder, lease_until"
 )
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def _attempt(row: Any) -> ExamAttempt:
@@ -34,6 +47,8 @@ def _attempt(row: Any) -> ExamAttempt:
         passed=None if row[8] is None else bool(row[8]),
         position=row[9],
         title=row[10] or row[1],
+        lease_holder=row[11],
+        lease_until=_time(row[12]),
     )
 
 
@@ -50,16 +65,71 @@ class ExamStore(StoreBase):
     attempt is this learner's and still open."""
 
     def start_attempt(
-        self, blueprint: str, seed: int, form: Any, *, started_at: datetime, deadline: datetime
+        self,
+        blueprint: str,
+        seed: int,
+        form: Any,
+        *,
+        started_at: datetime,
+        deadline: datetime,
+        holder: str,
+        lease_until: datetime,
     ) -> int:
+        """A new attempt, held from the start by `holder` until `lease_until`."""
         with self._write("start the exam") as db:
             row = db.execute(
                 "INSERT INTO exam_attempts(learner_id, blueprint, seed, form, started_at, "
-                "deadline, title) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                "deadline, title, lease_holder, lease_until) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (self.learner_id, blueprint, seed, json.dumps(form), started_at.isoformat(),
-                 deadline.isoformat(), form_title(form, blueprint)),
+                 deadline.isoformat(), form_title(form, blueprint), holder,
+                 lease_until.isoformat()),
             ).fetchone()
         return int(row[0])
+
+    def take_lease(self, attempt_id: int, holder: str, until: datetime) -> None:
+        """Hold an open attempt until `until`: free, ours already, or its holder's lease ran
+        out (the holder is gone). Raises ExamHeld while another holder's lease runs, and
+        AttemptClosed for a graded or closed attempt."""
+        with self._write("open the exam") as db:
+            row = db.execute(
+                "SELECT submitted_at, lease_holder, lease_until FROM exam_attempts "
+                "WHERE id = ? AND learner_id = ?",
+                (attempt_id, self.learner_id),
+            ).fetchone()
+            if row is None:
+                raise NotYours(f"no exam attempt {attempt_id} of this learner")
+            submitted, other, other_until = row[0], row[1], _time(row[2])
+            if submitted is not None:
+                raise AttemptClosed(f"exam attempt {attempt_id} is already closed")
+            if other not in (None, holder) and other_until and self.clock.now() < other_until:
+                raise ExamHeld(
+                    f"exam attempt {attempt_id} is open in another window",
+                    holder=other, until=other_until,
+                )
+            db.execute(
+                "UPDATE exam_attempts SET lease_holder = ?, lease_until = ? WHERE id = ?",
+                (holder, until.isoformat(), attempt_id),
+            )
+
+    def renew_lease(self, attempt_id: int, holder: str, until: datetime) -> None:
+        """The holder's heartbeat: its lease now runs until `until`. Raises LeaseLost when
+        another window holds it now, AttemptClosed when it was graded meanwhile."""
+        with self._write("keep the exam open") as db:
+            self._held(db, attempt_id, holder, check_time=False)
+            db.execute(
+                "UPDATE exam_attempts SET lease_until = ? WHERE id = ?",
+                (until.isoformat(), attempt_id),
+            )
+
+    def release_lease(self, attempt_id: int, holder: str) -> None:
+        """Let the attempt go (the learner left it): another window may take it at once."""
+        with self._write("leave the exam") as db:
+            db.execute(
+                "UPDATE exam_attempts SET lease_holder = NULL, lease_until = NULL "
+                "WHERE id = ? AND learner_id = ? AND lease_holder = ?",
+                (attempt_id, self.learner_id, holder),
+            )
 
     def attempt(self, attempt_id: int) -> ExamAttempt | None:
         row = self._read_one(
@@ -95,22 +165,32 @@ class ExamStore(StoreBase):
         )
         return [_attempt(row) for row in rows]
 
-    def _open_attempt(self, db: Database, attempt_id: int) -> None:
-        """Inside a write: the attempt is this learner's and not closed, or raise."""
+    def _held(
+        self, db: Database, attempt_id: int, holder: str, *, check_time: bool = True
+    ) -> None:
+        """Inside a write: the attempt is this learner's, not closed, its time not up (unless
+        `check_time` is false) and held by `holder`, or raise."""
         row = db.execute(
-            "SELECT submitted_at FROM exam_attempts WHERE id = ? AND learner_id = ?",
+            "SELECT submitted_at, deadline, lease_holder FROM exam_attempts "
+            "WHERE id = ? AND learner_id = ?",
             (attempt_id, self.learner_id),
         ).fetchone()
         if row is None:
             raise NotYours(f"no exam attempt {attempt_id} of this learner")
         if row[0] is not None:
             raise AttemptClosed(f"exam attempt {attempt_id} is already closed")
+        if check_time and self.clock.now() >= datetime.fromisoformat(row[1]):
+            raise AttemptClosed(f"the time of exam attempt {attempt_id} is up")
+        if row[2] != holder:
+            raise LeaseLost(f"exam attempt {attempt_id} is held by another window now")
 
-    def set_exam_response(self, attempt_id: int, position: int, response: Any) -> None:
+    def set_exam_response(
+        self, attempt_id: int, position: int, response: Any, *, holder: str
+    ) -> None:
         """Store (or, with None, clear) the answer at a position of the form."""
         stored = None if response is None else json.dumps(response)
         with self._write("save your answer") as db:
-            self._open_attempt(db, attempt_id)
+            self._held(db, attempt_id, holder)
             db.execute(
                 "INSERT INTO exam_items(attempt_id, position, response, updated_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT(attempt_id, position) DO UPDATE SET "
@@ -118,9 +198,11 @@ class ExamStore(StoreBase):
                 (attempt_id, position, stored, self._now()),
             )
 
-    def set_exam_flag(self, attempt_id: int, position: int, flagged: bool) -> None:
+    def set_exam_flag(
+        self, attempt_id: int, position: int, flagged: bool, *, holder: str
+    ) -> None:
         with self._write("save the flag") as db:
-            self._open_attempt(db, attempt_id)
+            self._held(db, attempt_id, holder)
             db.execute(
                 "INSERT INTO exam_items(attempt_id, position, flagged, updated_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT(attempt_id, position) DO UPDATE SET "
@@ -128,10 +210,10 @@ class ExamStore(StoreBase):
                 (attempt_id, position, int(flagged), self._now()),
             )
 
-    def set_exam_position(self, attempt_id: int, position: int) -> None:
+    def set_exam_position(self, attempt_id: int, position: int, *, holder: str) -> None:
         """Where the learner is: a resumed sequential exam must not reopen earlier questions."""
         with self._write("save your place in the exam") as db:
-            self._open_attempt(db, attempt_id)
+            self._held(db, attempt_id, holder)
             db.execute(
                 "UPDATE exam_attempts SET position = ? WHERE id = ?", (position, attempt_id)
             )
@@ -147,9 +229,9 @@ class ExamStore(StoreBase):
             for r in rows
         }
 
-    def announce_warnings(self, attempt_id: int, minutes: list[int]) -> None:
+    def announce_warnings(self, attempt_id: int, minutes: list[int], *, holder: str) -> None:
         with self._write("note the time warning") as db:
-            self._open_attempt(db, attempt_id)
+            self._held(db, attempt_id, holder)
             db.executemany(
                 "INSERT INTO exam_warnings(attempt_id, minutes) VALUES (?, ?) "
                 "ON CONFLICT DO NOTHING",
@@ -172,22 +254,31 @@ class ExamStore(StoreBase):
         score: float,
         passed: bool,
         answers: list[GradedAnswer],
+        holder: str,
     ) -> bool:
         """Close an attempt with its score and copy its answers into `answers` (mode "exam"),
-        all in one transaction. False, and nothing written, if it was closed already."""
+        all in one transaction. False, and nothing written, if it was closed already. Before
+        its deadline only the lease holder may submit (LeaseLost otherwise); once the time is
+        up no answer can change, and any window may grade it."""
         session = f"exam-{attempt_id}"
         with self._write("submit the exam") as db:
             row = db.execute(
-                "SELECT started_at, deadline FROM exam_attempts WHERE id = ? AND learner_id = ?",
+                "SELECT started_at, deadline, lease_holder, submitted_at FROM exam_attempts "
+                "WHERE id = ? AND learner_id = ?",
                 (attempt_id, self.learner_id),
             ).fetchone()
             if row is None:
                 raise NotYours(f"no exam attempt {attempt_id} of this learner")
-            started, deadline = map(datetime.fromisoformat, row)
+            if row[3] is not None:
+                return False
+            started, deadline = map(datetime.fromisoformat, row[:2])
+            if row[2] != holder and self.clock.now() < deadline:
+                raise LeaseLost(f"exam attempt {attempt_id} is held by another window now")
             seconds_used = (min(submitted_at, deadline) - started).total_seconds()
             closed = db.execute(
                 "UPDATE exam_attempts SET submitted_at = ?, score = ?, passed = ?, "
-                "seconds_used = ? WHERE id = ? AND learner_id = ? AND submitted_at IS NULL",
+                "seconds_used = ?, lease_holder = NULL, lease_until = NULL "
+                "WHERE id = ? AND learner_id = ? AND submitted_at IS NULL",
                 (submitted_at.isoformat(), score, int(passed), round(max(0.0, seconds_used), 3),
                  attempt_id, self.learner_id),
             ).rowcount
@@ -208,7 +299,7 @@ class ExamStore(StoreBase):
         """Close an attempt without a score (its form can no longer be rebuilt)."""
         with self._write("close the exam") as db:
             db.execute(
-                "UPDATE exam_attempts SET submitted_at = ? WHERE id = ? AND learner_id = ? "
-                "AND submitted_at IS NULL",
+                "UPDATE exam_attempts SET submitted_at = ?, lease_holder = NULL, "
+                "lease_until = NULL WHERE id = ? AND learner_id = ? AND submitted_at IS NULL",
                 (self._now(), attempt_id, self.learner_id),
             )

@@ -238,17 +238,19 @@ class Outbox:
     def record_answer(self, question_id: str, given: Any, **details: Any) -> datetime:
         return self._write("record_answer", question_id, given, **details)
 
-    def set_exam_response(self, attempt_id: int, position: int, response: Any) -> None:
-        self._write("set_exam_response", attempt_id, position, response)
+    def set_exam_response(
+        self, attempt_id: int, position: int, response: Any, *, holder: str
+    ) -> None:
+        self._write("set_exam_response", attempt_id, position, response, holder=holder)
 
-    def set_exam_flag(self, attempt_id: int, position: int, flagged: bool) -> None:
-        self._write("set_exam_flag", attempt_id, position, flagged)
+    def set_exam_flag(self, attempt_id: int, position: int, flagged: bool, *, holder: str) -> None:
+        self._write("set_exam_flag", attempt_id, position, flagged, holder=holder)
 
-    def set_exam_position(self, attempt_id: int, position: int) -> None:
-        self._write("set_exam_position", attempt_id, position)
+    def set_exam_position(self, attempt_id: int, position: int, *, holder: str) -> None:
+        self._write("set_exam_position", attempt_id, position, holder=holder)
 
-    def announce_warnings(self, attempt_id: int, minutes: list[int]) -> None:
-        self._write("announce_warnings", attempt_id, list(minutes))
+    def announce_warnings(self, attempt_id: int, minutes: list[int], *, holder: str) -> None:
+        self._write("announce_warnings", attempt_id, list(minutes), holder=holder)
 
     def submit_attempt(self, attempt_id: int, **details: Any) -> bool:
         return bool(self._write("submit_attempt", attempt_id, **details))

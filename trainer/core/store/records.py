@@ -38,7 +38,21 @@ class StoreUnavailable(StoreError):
 
 class AttemptClosed(Exception):
     """An answer, flag or submit for an exam that is graded or closed already (perhaps by
-    another window): refused, and nothing written."""
+    another window), or whose time is up: refused, and nothing written."""
+
+
+class LeaseLost(AttemptClosed):
+    """A write from a window that no longer holds the exam (another window took it over after
+    this one's lease ran out, or this one let it go): refused, and nothing written."""
+
+
+class ExamHeld(Exception):
+    """The exam is held by another window whose lease has not run out: not taken."""
+
+    def __init__(self, message: str, *, holder: str, until: datetime) -> None:
+        super().__init__(message)
+        self.holder = holder
+        self.until = until
 
 
 class NotYours(LookupError):
@@ -83,6 +97,13 @@ class ExamAttempt:
     passed: bool | None
     position: int
     title: str
+    lease_holder: str | None = None  # the window that may write to it, until `lease_until`
+    lease_until: datetime | None = None
+
+    def held(self, now: datetime) -> bool:
+        """Whether a window holds it now (its lease runs): only that window may write."""
+        until = self.lease_until
+        return self.lease_holder is not None and until is not None and now < until
 
     @property
     def status(self) -> str:

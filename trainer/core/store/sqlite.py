@@ -121,9 +121,7 @@ class SqliteDatabase:
 
     def _connect(self) -> sqlite3.Connection:
         if self.read_only:
-            # immutable: nothing may change it under us, and no -shm file needs writing.
-            uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
-            db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=True)
+            return self._connect_read_only()
         else:
             db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
@@ -132,6 +130,23 @@ class SqliteDatabase:
         except sqlite3.OperationalError:
             db.create_function("power", 2, math.pow, deterministic=True)
         return db
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """Read only, the last answers too: what a killed copy left in the WAL is read where
+        SQLite can (its -shm exists or can be made). Where it cannot (a read-only folder
+        without them: then no WAL is left either), the file is opened as immutable."""
+        uri = self.path.resolve().as_uri()
+        for options in ("mode=ro", "mode=ro&immutable=1"):
+            db = sqlite3.connect(f"{uri}?{options}", uri=True, isolation_level=None)
+            try:
+                db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return db
+            except sqlite3.Error:
+                db.close()
+                if "immutable" in options:
+                    raise
+        raise AssertionError("unreachable")
 
     def _check_header(self) -> None:
         """Refuse a non-empty file that is not SQLite before sqlite3 gets a chance to write."""

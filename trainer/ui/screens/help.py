@@ -18,7 +18,9 @@ HELP = """\
 - **Lessons**: short modules, read page by page.
 - **Practice**: questions with instant feedback; choose sources, topics, count and seed.
 - **Exam**: timed, certification-style; answers are saved as you give them, and an exam left
-  open is offered for resuming (the clock keeps running while the app is closed).
+  open is offered for resuming (the clock keeps running while the app is closed). One window
+  at a time writes to an exam: another one says where it is open, and can take it over once
+  that window is gone.
 - **Review due**: spaced review (FSRS) of what you answered, plus new questions a day.
 - **SOP reference**: every SOP class in the standard; type to filter.
 - **Study lists**: a synthetic worklist; open series, instances and any DICOM header.
@@ -42,14 +44,16 @@ c mark complete, z quiz me on this lesson.
 
 **Questions**: letters or digits choose, space ticks, enter submits; the line under each
 question lists its keys. Practice: enter next, ctrl+l study this, 2/3/4 rate a right
-answer Hard/Good/Easy. Exam: ctrl+n next,
-ctrl+b previous, ctrl+f flag, ctrl+r review, ctrl+s submit, esc leave (the clock runs on).
+answer Hard/Good/Easy. Exam: enter saves the answer, ctrl+n next, ctrl+b previous (not in
+a sequential exam), ctrl+f flag, ctrl+r review, ctrl+s submit the exam, esc leave (it asks;
+the clock runs on).
 
 **SOP reference**: type to filter by name, keyword or UID; down or enter moves to the
 table; / back to the filter; enter opens a class.
 
 **Your progress** is saved the moment you act, in `{data}`.
-Use `--data-dir DIR` or `PACS_TRAINER_HOME` to keep it elsewhere.
+Use `--data-dir DIR` or `PACS_TRAINER_HOME` to keep it elsewhere. When something cannot be
+saved (a full disk, a read-only file), the app says which, and your answer stays to try again.
 
 **In a classroom** (`pacs-trainer serve`, or `--store postgresql://...`) you sign in with
 your name and passphrase; the first time, you choose the passphrase and type the join code

@@ -8,7 +8,8 @@ from textual.binding import Binding
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from trainer.core.store import StoreUnavailable
+from trainer.core.clock import minutes_left
+from trainer.core.store import ExamAttempt, StoreUnavailable
 from trainer.ui.fit import shorten_middle
 from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.sections import SECTIONS, section
@@ -26,11 +27,15 @@ class HomeScreen(TrainerScreen[None]):
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
 
+    _open_exam: ExamAttempt | None = None
+    _exam_label: Text | None = None
+
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
         options.highlighted = 0
         options.focus()
         self.call_after_refresh(self._offer_resume)
+        self.set_interval(1, self.show_open_exam)
 
     def on_screen_resume(self) -> None:
         """Review due says how many cards are due now, fresh each time home comes back.
@@ -47,6 +52,8 @@ class HomeScreen(TrainerScreen[None]):
             label.append(f"  · {due} due now", style="bold")
         self.query_one(OptionList).replace_option_prompt("review", label)
         self._show_recent_exams()
+        self._open_exam = self.app.store.unfinished_attempt()
+        self.show_open_exam()
         self.call_after_refresh(self._show_place)  # after the first paint: lessons load
 
     def _show_place(self) -> None:
@@ -68,8 +75,8 @@ class HomeScreen(TrainerScreen[None]):
             return
         text = Text("Recent exams  ", style="bold")
         for attempt in graded:
-            title = attempt.form.get("blueprint", {}).get("title", attempt.blueprint)
-            text.append(f"\n  {attempt.submitted_at:%Y-%m-%d}  {title}  {attempt.score:.0f}% ")
+            text.append(f"\n  {attempt.submitted_at:%Y-%m-%d}  {attempt.title}  "
+                        f"{attempt.score:.0f}% ")
             text.append("pass" if attempt.passed else "fail",
                         style="green" if attempt.passed else "red")
         recent.update(text)
@@ -77,23 +84,27 @@ class HomeScreen(TrainerScreen[None]):
     def _offer_resume(self) -> None:
         """An exam left open (closed app, crash, power cut) is offered first thing."""
         attempt = self.app.store.unfinished_attempt()
-        if attempt is None:
-            return
-        from trainer.ui.screens.confirm import Confirm
+        if attempt is not None:
+            self.app.offer_open_exam(attempt)
 
-        left = attempt.deadline - self.app.clock.now()
-        when = (
-            f"about {max(0, int(left.total_seconds() // 60))} minutes left"
-            if left.total_seconds() > 0
-            else "its time has run out; it will be graded"
-        )
-        details = f"Exam “{attempt.blueprint}” is still open ({when})."
-
-        def decided(resume: bool | None) -> None:
-            if resume:
-                self.app.resume_exam()
-
-        self.app.push_screen(Confirm("Resume your exam?", details, "Resume", "Later"), decided)
+    def show_open_exam(self) -> None:
+        """The Exam row says when an exam is open, with its clock running: "Quick check
+        open, 13 min left" (read when home comes back; counted down every second)."""
+        exam = section("exam")
+        label = _label(exam.title, exam.description)
+        attempt = self._open_exam
+        if attempt is not None:
+            left = attempt.deadline - self.app.clock.now()
+            where = " in another window" if attempt.held(self.app.clock.now()) else ""
+            clock = (f"{minutes_left(left)} left" if left.total_seconds() > 0
+                     else "time is up: see your result")
+            room = max(10, self.size.width - 22 - len(f" open{where}, {clock}"))
+            label = _label(exam.title, "")
+            label.append(f"{shorten_middle(attempt.title, room)} open{where}, {clock}",
+                         style="bold")
+        if label != self._exam_label:
+            self._exam_label = label
+            self.query_one(OptionList).replace_option_prompt("exam", label)
 
     def compose(self) -> ComposeResult:
         yield Header()

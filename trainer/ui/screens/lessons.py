@@ -159,13 +159,15 @@ class ReaderScreen(TrainerScreen[None]):
         lesson, index = self.lesson, self.page
         page = lesson.pages[index]
         store = self.app.store
-        store.set_lesson_page(lesson.id, index)
-        progress = store.lesson_progress()[lesson.id]
-        done = progress.completed
-        if not done and len(progress.pages_read) >= len(lesson.pages):
-            store.mark_lesson_complete(lesson.id)  # every page read: the lesson is done
-            self.notify("Lesson complete: every page read.")
-            done = True
+        with self.app.saving(once=True):  # the page shows even if the place cannot be kept
+            store.set_lesson_page(lesson.id, index)
+        progress = store.lesson_progress().get(lesson.id)  # none: it could not be saved
+        done = progress is not None and progress.completed
+        if progress is not None and not done and len(progress.pages_read) >= len(lesson.pages):
+            with self.app.saving(once=True):
+                store.mark_lesson_complete(lesson.id)  # every page read: the lesson is done
+                self.notify("Lesson complete: every page read.")
+                done = True
         place = Text(f"{lesson.title}", style="bold")
         place.append(f"  {index + 1}/{len(lesson.pages)} ", style="reverse")
         if done:
@@ -219,15 +221,16 @@ class ReaderScreen(TrainerScreen[None]):
         self.page = max(0, min(self.page + step, len(self.lesson.pages) - 1))
 
     def action_contents(self) -> None:
-        progress = self.app.store.lesson_progress()[self.lesson.id]
+        progress = self.app.store.lesson_progress().get(self.lesson.id)  # none: not saved
+        read = progress.pages_read if progress else frozenset({self.page})
+        completed = progress is not None and progress.completed
 
         def jump(index: int | None) -> None:
             if index is not None:
                 self.page = index
 
         self.app.push_screen(
-            TableOfContents(self.lesson, self.page, progress.pages_read, progress.completed),
-            jump,
+            TableOfContents(self.lesson, self.page, read, completed), jump
         )
 
     def action_links(self) -> None:
@@ -241,10 +244,12 @@ class ReaderScreen(TrainerScreen[None]):
 
     def action_toggle_complete(self) -> None:
         store = self.app.store
-        complete = not store.lesson_progress()[self.lesson.id].completed
-        store.mark_lesson_complete(self.lesson.id, complete)
-        self.notify("Lesson marked complete." if complete else "Lesson marked not complete.")
-        self.show_page()
+        progress = store.lesson_progress().get(self.lesson.id)
+        complete = not (progress is not None and progress.completed)
+        with self.app.saving():
+            store.mark_lesson_complete(self.lesson.id, complete)
+            self.notify("Lesson marked complete." if complete else "Lesson marked not complete.")
+            self.show_page()
 
     def action_quiz(self) -> None:
         """A practice round on this lesson's topics and the questions anchored to it."""

@@ -31,6 +31,7 @@ from trainer.core.sanitize import strip_controls
 from trainer.core.topics import TOPICS
 from trainer.ui.fit import shorten_middle
 from trainer.ui.screens.base import TrainerScreen, trainer_app
+from trainer.ui.screens.confirm import Confirm
 from trainer.ui.widgets.answer_summary import answer_summary
 from trainer.ui.widgets.bank_problems import BankProblems
 from trainer.ui.widgets.key_footer import KeyFooter
@@ -165,15 +166,17 @@ class PracticeScreen(TrainerScreen[None]):
         presented = self.session.current
         if presented is None:
             return
-        result = self.session.answer(event.response, seconds)
-        body = self.query_one("#practice-body")
-        await body.remove_children()
-        feedback = FeedbackView(presented.question, event.response, result.correct, result.score)
-        await body.mount(feedback)
-        feedback.focus()
-        self._show_schedule()
-        self._status()
-        self.refresh_bindings()
+        with self.app.saving():  # not saved: no feedback, the answer stays to try again
+            result = self.session.answer(event.response, seconds)
+            body = self.query_one("#practice-body")
+            await body.remove_children()
+            feedback = FeedbackView(presented.question, event.response, result.correct,
+                                    result.score)
+            await body.mount(feedback)
+            feedback.focus()
+            self._show_schedule()
+            self._status()
+            self.refresh_bindings()
 
     def _show_schedule(self) -> None:
         """When the card comes back, and how to rate a right answer yourself."""
@@ -203,8 +206,9 @@ class PracticeScreen(TrainerScreen[None]):
     def action_rate(self, name: str) -> None:
         from trainer.core.review import Rating
 
-        self.session.rate(Rating[name])
-        self._show_schedule()
+        with self.app.saving():
+            self.session.rate(Rating[name])
+            self._show_schedule()
 
     async def action_next(self) -> None:
         if self.session.current_grade is None:
@@ -224,10 +228,26 @@ class PracticeScreen(TrainerScreen[None]):
             self.app.open_lesson(anchor.id, anchor=section)
 
     def action_leave(self) -> None:
-        if self.session.answered:
-            self.app.switch_screen(PracticeSummaryScreen(self.session, self.practice_title))
-        else:
+        """End the round, after asking once it is under way (a stray Esc must not end it)."""
+        session = self.session
+        if not session.answered and session.index == 0:
             self.app.pop_screen()
+            return
+
+        def decided(yes: bool | None) -> None:
+            if not yes:
+                return
+            if session.answered:
+                self.app.switch_screen(PracticeSummaryScreen(session, self.practice_title))
+            else:
+                self.app.pop_screen()
+
+        left = session.total - session.index - (session.current_grade is not None)
+        details = (f"You answered {session.answered} of {session.total}; your answers are "
+                   f"saved. The {left} question{'' if left == 1 else 's'} left will be "
+                   "skipped.")
+        self.app.push_screen(Confirm("End this round?", details, "End it", "Keep going"),
+                             decided)
 
 
 class FeedbackView(VerticalScroll):

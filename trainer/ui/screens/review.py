@@ -89,8 +89,9 @@ class ReviewScreen(TrainerScreen[None]):
         """Kept as soon as it is a valid number (0 to MAX_NEW_PER_DAY); the input shows when not."""
         event.stop()
         if event.value and (event.validation_result is None or event.validation_result.is_valid):
-            set_new_per_day(self.app.store, int(event.value))
-            self._show_status()
+            with self.app.saving():
+                set_new_per_day(self.app.store, int(event.value))
+                self._show_status()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -25,6 +25,12 @@ class KeyFooter(Static):
 
     _shown: Text | None = None
 
+    def __init__(self, labels: dict[str, str] | None = None) -> None:
+        """`labels` names keys by binding id where a screen says it better than the widget
+        (an exam's enter saves an answer: "Save answer", not "Submit")."""
+        super().__init__()
+        self.labels = labels or {}
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self._bindings_changed(self.screen)
@@ -44,7 +50,8 @@ class KeyFooter(Static):
             seen.add(binding.action)
             style = "" if enabled else "dim"
             text.append(f" {self.app.get_key_display(binding)} ", style=f"bold {style}")
-            text.append(f"{binding.description} ", style=style)
+            label = self.labels.get(binding.id or "", binding.description)
+            text.append(f"{label} ", style=style)
         if palette is not None:
             text.append(f"  {self.app.get_key_display(palette)} palette", style="dim")
         if text != self._shown:

@@ -546,6 +546,15 @@ def parse_number(text: str) -> int | float | None:
     return value if math.isfinite(value) else None
 
 
+class AnswerField(Input):
+    """The field of a typed answer: its enter shows in the footer as every question's does
+    (Input's own is hidden), under the same id, so a screen names it the same way."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "Submit", id="question.submit"),
+    ]
+
+
 class TextAnswer(AnswerInput, can_focus=False):
     """Short answer and numeric: one Input, enter submits."""
 
@@ -600,7 +609,7 @@ class TextAnswer(AnswerInput, can_focus=False):
         return super().problem()
 
     def compose_input(self) -> ComposeResult:
-        field = Input(
+        field = AnswerField(
             self.initial,
             placeholder="a number" if self.numeric else "your answer",
             type="number" if self.numeric else "text",
