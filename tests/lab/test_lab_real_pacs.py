@@ -4,19 +4,17 @@ disk that really fills up."""
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import io
 import os
 import re
 import subprocess
 
 import pytest
+from testkit.filesystems import mount_tmpfs, private_mounts
 from testkit.netns import in_private_network
 from testkit.orthanc import orthanc
 
 from trainer.cli import main
-
-CLONE_NEWNS = 0x00020000
 
 
 def _send_and_find(folder):
@@ -61,13 +59,9 @@ def test_lab_send_to_orthanc_reports_what_orthanc_finds(tmp_path):
 
 def _send_to_a_small_disk(folder):
     """In a mount namespace of its own: the PACS stores on a 256 KB tmpfs, which fills."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(CLONE_NEWNS) != 0:
-        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNS)")
-    subprocess.run(["mount", "--make-rprivate", "/"], check=True)
+    private_mounts()
     disk = folder / "disk"
-    disk.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(disk)], check=True)
+    mount_tmpfs(disk, 256)
     try:
         from trainer.core.lab import outgoing, scu
         from trainer.core.lab.archive import Archive

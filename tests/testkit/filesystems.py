@@ -106,7 +106,8 @@ def can_mount() -> bool:
     return os.geteuid() == 0 and os.path.exists("/proc/self/ns/mnt")
 
 
-def _private_mounts() -> None:
+def private_mounts() -> None:
+    """Give this process a mount namespace of its own (a forked child: see below)."""
     libc = _libc()
     _check(libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
     _check(libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
@@ -117,7 +118,7 @@ def in_private_mounts(func: Callable[..., T], *args: Any, timeout: float = 120) 
     it sees, and it goes with the child. Skips (fails under CI) without root."""
     if not can_mount():
         needs_root("a private mount namespace (unshare -m)")
-    return in_forked_child(_private_mounts, func, *args, where="the private mounts",
+    return in_forked_child(private_mounts, func, *args, where="the private mounts",
                            timeout=timeout)
 
 

@@ -304,8 +304,8 @@ class ChoiceAnswer(_ListAnswer):
         letters = "t/f" if labels == "tf" else _span(labels, self.count)
         picks = f"{letters} or {_span(_DIGITS, self.count)}"
         if self.multiple:
-            return f"{picks} or space: tick/untick · ↑↓ move · enter submit"
-        return f"{picks}: choose · ↑↓ move · enter submit your choice (•)"
+            return f"{picks} or space: tick/untick · ↑↓ move · enter confirm"
+        return f"{picks}: choose · ↑↓ move · enter confirm your choice (•)"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pick":
@@ -397,7 +397,7 @@ class MatchingAnswer(_ListAnswer):
 
     def help(self) -> str:
         letters = _span(_LETTERS, len(self.rights))
-        return f"↑↓ item · {letters} or ←→ set its match · del clear · enter submit"
+        return f"↑↓ item · {letters} or ←→ set its match · del clear · enter confirm"
 
     def problem(self) -> str | None:
         left = self.matched.count(None)
@@ -501,7 +501,7 @@ class OrderingAnswer(_ListAnswer):
         return list(self.order) if self.touched else None
 
     def help(self) -> str:
-        return "↑↓ cursor · shift+↑↓ or [ ] move the item · enter submit"
+        return "↑↓ cursor · shift+↑↓ or [ ] move the item · enter confirm"
 
     def problem(self) -> str | None:
         return None
@@ -601,7 +601,7 @@ class TextAnswer(AnswerInput, can_focus=False):
         return strip_controls(self.text).strip() or None
 
     def help(self) -> str:
-        return "Type a number · enter submit" if self.numeric else "Type the answer · enter submit"
+        return "Type a number · enter confirm" if self.numeric else "Type the answer · enter confirm"
 
     def problem(self) -> str | None:
         if self.numeric and self.text.strip() and self.response is None:
