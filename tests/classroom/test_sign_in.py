@@ -141,7 +141,9 @@ async def sign_in(app, pilot, name: str, passphrase: str, code: str = "") -> Non
     await pilot.click("#sign-in-submit")
     for _ in range(500):  # scrypt, the database, and after a wrong passphrase a short wait
         await pilot.pause(0.02)
-        if not isinstance(app.screen, SignInScreen) or "wrong" in str(
+        if isinstance(app.screen, HomeScreen):  # signed in (the sign-in screen gone is not
+            break  # enough: the home screen comes a moment after)
+        if isinstance(app.screen, SignInScreen) and "wrong" in str(
             app.screen.query_one("#sign-in-problem").render()
         ):
             break

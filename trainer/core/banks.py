@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from trainer.core.paths import question_bank_dir
-from trainer.core.questions import QUESTION_TYPES, Id, Question, Text, in_bank
+from trainer.core.questions import QUESTION_TYPES, Id, PlainText, Question, in_bank
 from trainer.core.sanitize import escape_controls
 from trainer.core.yaml_source import (
     Document,
@@ -61,13 +61,13 @@ class Bank(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, title="pacs-trainer question bank")
 
     id: Id = Field(description="namespaces the question ids: '<bank id>/<question id>'")
-    title: Text
+    title: PlainText
     version: Annotated[Union[int, str], BeforeValidator(_version)] = Field(
         description='a whole number or text such as "1.2"'
     )
-    author: Text
-    license: Text = Field(description="e.g. CC-BY-4.0")
-    description: Text | None = None
+    author: PlainText
+    license: PlainText = Field(description="e.g. CC-BY-4.0")
+    description: PlainText | None = None
     questions: tuple[Question, ...] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -31,9 +31,9 @@ from trainer.core.questions import (
     Id,
     MultipleSelect,
     Number,
+    PlainText,
     Question,
     SingleChoice,
-    Text,
     Topic,
 )
 from trainer.core.yaml_source import Limits, quote
@@ -88,8 +88,8 @@ class Blueprint(_Model):
     model_config = ConfigDict(title="pacs-trainer exam blueprint")
 
     id: Id = Field(description="what `pacs-trainer quiz --exam` and the history use")
-    title: Text
-    description: Text | None = None
+    title: PlainText
+    description: PlainText | None = None
     questions: int = Field(ge=1, le=500, strict=True, description="scored questions")
     time_limit_minutes: int = Field(ge=1, le=600, strict=True)
     pass_mark: Number = Field(ge=0, le=100, description="percent of the scored points")

@@ -117,7 +117,7 @@ def _cell(value: object) -> object:
 
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
-Text = Annotated[
+PlainText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_plain_text)
 ]
 Verbatim = Annotated[str, AfterValidator(_verbatim)]
@@ -152,7 +152,7 @@ class _Model(BaseModel):
 class Choice(_Model):
     """One option of a choice question; write plain text, or a mapping to pin it in place."""
 
-    text: Text
+    text: PlainText
     pinned: bool = Field(False, description="keep this position when the choices shuffle")
 
     @model_validator(mode="before")
@@ -168,23 +168,23 @@ class Choice(_Model):
 
 
 class Pair(_Model):
-    left: Text
-    right: Text
+    left: PlainText
+    right: PlainText
 
 
 class LessonAnchor(_Model):
     """Where the "study this" link goes: a lesson id and, optionally, one of its `##` headings."""
 
     id: Id
-    section: Text | None = None
+    section: PlainText | None = None
 
 
 class TableExhibit(_Model):
     """A table shown with the prompt, such as a study list."""
 
     kind: Literal["table"]
-    title: Text | None = None
-    columns: tuple[Text, ...] = Field(min_length=1)
+    title: PlainText | None = None
+    columns: tuple[PlainText, ...] = Field(min_length=1)
     rows: tuple[tuple[Cell, ...], ...] = Field(min_length=1)
 
     @field_validator("rows")
@@ -202,7 +202,7 @@ class TextExhibit(_Model):
     """Text shown verbatim (monospaced, unwrapped), such as a DICOM header excerpt."""
 
     kind: Literal["text"]
-    title: Text | None = None
+    title: PlainText | None = None
     text: Verbatim
 
 
@@ -211,11 +211,11 @@ Exhibit = Annotated[Union[TableExhibit, TextExhibit], Field(discriminator="kind"
 
 class _QuestionBase(_Model):
     id: Id = Field(description="unique within the bank; the full id is '<bank id>/<id>'")
-    prompt: Text = Field(description="Markdown")
+    prompt: PlainText = Field(description="Markdown")
     topics: tuple[Topic, ...] = Field(min_length=1, description="tags from lessons/topics.yaml")
     difficulty: int = Field(ge=1, le=3, strict=True, description="1 (easy) to 3 (hard)")
-    explanation: Text = Field(description="Markdown, shown after the answer")
-    references: tuple[Text, ...] = Field(min_length=1, description='e.g. "PS3.4 Annex B"')
+    explanation: PlainText = Field(description="Markdown, shown after the answer")
+    references: tuple[PlainText, ...] = Field(min_length=1, description='e.g. "PS3.4 Annex B"')
     lesson: LessonAnchor | None = None
     exhibit: Exhibit | None = None
     _bank: str = PrivateAttr("")
@@ -306,7 +306,7 @@ class Matching(_QuestionBase):
 
 class Ordering(_QuestionBase):
     type: Literal["ordering"]
-    items: tuple[Text, ...] = Field(
+    items: tuple[PlainText, ...] = Field(
         min_length=3, max_length=8, description="in the right order; shown shuffled"
     )
 
@@ -319,7 +319,7 @@ class Ordering(_QuestionBase):
 
 class ShortAnswer(_QuestionBase):
     type: Literal["short_answer"]
-    answers: tuple[Text, ...] = Field(
+    answers: tuple[PlainText, ...] = Field(
         min_length=1,
         description="accepted answers; case, spaces and punctuation are ignored, UIDs are exact",
     )
@@ -337,7 +337,7 @@ class Numeric(_QuestionBase):
     type: Literal["numeric"]
     answer: Number
     tolerance: Number = Field(0, ge=0, description="accept answer +/- tolerance")
-    unit: Text | None = Field(None, description='shown after the number, e.g. "images"')
+    unit: PlainText | None = Field(None, description='shown after the number, e.g. "images"')
 
 
 Question = Annotated[

@@ -21,7 +21,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from trainer.core.banks import BankError, load_model_files
 from trainer.core.lab import names
 from trainer.core.lab.conformance import Conformance, check_ae_title
-from trainer.core.questions import Id, Question, Text, in_bank
+from trainer.core.questions import Id, PlainText, Question, in_bank
 from trainer.core.studies import PROCEDURES, CountPolicy
 from trainer.core.yaml_source import Limits, quote
 
@@ -102,28 +102,28 @@ class ModalitySpec(_Model):
     transfer_syntax: SyntaxUid | None = Field(None, description="encode its images so")
     private_class: PrivateUid | None = None
     private_count: int = Field(0, ge=0, le=20, strict=True)
-    private_description: Text = "Vendor private data"
+    private_description: PlainText = "Vendor private data"
 
 
 class Change(_Model):
     """A configuration change the learner may make, on a PACS or on the modality."""
 
     id: Id
-    label: Text
+    label: PlainText
     pacs: str | None = Field(None, description="the PACS it changes (default: the first)")
     add_storage: tuple[StorageClass, ...] = ()
     add_transfer_syntaxes: tuple[SyntaxGroup, ...] = ()
     check_called_ae: bool | None = None
     modality_calls: AeTitle | None = None
     modality_uncompressed: bool = Field(False, description="the modality stops compressing")
-    note: Text = Field(description="what the change means, shown once it is made")
+    note: PlainText = Field(description="what the change means, shown once it is made")
 
 
 class Scenario(_Model):
     id: Id
-    title: Text
-    summary: Text
-    ticket: Text
+    title: PlainText
+    summary: PlainText
+    ticket: PlainText
     modality: ModalitySpec
     pacs: tuple[PacsSpec, ...] = Field(min_length=1, max_length=2)
     changes: tuple[Change, ...] = ()

@@ -42,8 +42,8 @@ esc back, ctrl+q quit. The footer shows the keys of each screen.
 **Lesson reader**: right/n next page, left/p previous, t contents, l links on the page,
 c mark complete, z quiz me on this lesson.
 
-**Questions**: letters or digits choose, space ticks, enter confirms your answer; the line under each
-question lists its keys. Practice: enter next, ctrl+l study this, 2/3/4 rate a right
+**Questions**: letters or digits choose, space ticks, enter confirms your answer; the line
+under each question lists its keys. Practice: enter next, ctrl+l study this, 2/3/4 rate a right
 answer Hard/Good/Easy. Exam: enter saves the answer, ctrl+n next, ctrl+b previous (not in
 a sequential exam), ctrl+f flag, ctrl+r review, ctrl+s submit the exam, esc leave (it asks;
 the clock runs on).

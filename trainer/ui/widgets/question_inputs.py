@@ -601,7 +601,8 @@ class TextAnswer(AnswerInput, can_focus=False):
         return strip_controls(self.text).strip() or None
 
     def help(self) -> str:
-        return "Type a number · enter confirm" if self.numeric else "Type the answer · enter confirm"
+        what = "Type a number" if self.numeric else "Type the answer"
+        return f"{what} · enter confirm"
 
     def problem(self) -> str | None:
         if self.numeric and self.text.strip() and self.response is None:
