@@ -28,3 +28,12 @@ def notices(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(PacsTrainerApp, "notify", notify)
     return heard
+
+
+async def settle(pilot, done, tries: int = 200) -> None:
+    """Pause until `done()` holds (a screen pushed or popped by a worker or a timer), so a
+    loaded machine's slower frames do not fail a test; the caller asserts afterwards."""
+    for _ in range(tries):
+        await pilot.pause(0.02)
+        if done():
+            return

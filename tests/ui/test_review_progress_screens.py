@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from conftest import submit
+from conftest import settle, submit
 from textual.widgets import OptionList, Static
 
 import trainer.ui.screens.progress as progress_screen
@@ -72,7 +72,7 @@ async def test_practice_then_next_day_review_in_fsrs_order(tmp_path, clock):
             await pilot.press("enter")
             await pilot.pause()
         await pilot.press("escape")  # the summary, then home
-        await pilot.pause()
+        await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
         assert isinstance(app.screen, HomeScreen)
         assert app.store.card(asked[2]).state.due > app.store.card(asked[0]).state.due
 
@@ -85,11 +85,11 @@ async def test_practice_then_next_day_review_in_fsrs_order(tmp_path, clock):
         assert "2 due now" in str(home.get_option("review").prompt)
 
         app.open_section("review")
-        await pilot.pause()
+        await settle(pilot, lambda: isinstance(app.screen, ReviewScreen))
         assert isinstance(app.screen, ReviewScreen)
         assert "Due now: 2" in text_of(app.screen, "#review-status")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot, lambda: isinstance(app.screen, PracticeScreen))
         review = app.screen
         assert isinstance(review, PracticeScreen) and review.session.mode == "review"
         due = [q.full_id for q in review.session.questions[:2]]
