@@ -139,7 +139,7 @@ async def sign_in(app, pilot, name: str, passphrase: str, code: str = "") -> Non
     app.screen.query_one("#sign-in-passphrase", Input).value = passphrase
     app.screen.query_one("#sign-in-code", Input).value = code
     await pilot.click("#sign-in-submit")
-    for _ in range(500):  # scrypt, the database, and after a wrong passphrase a short wait
+    for _ in range(1500):  # scrypt, the database, and after a wrong passphrase a short wait
         await pilot.pause(0.02)
         if isinstance(app.screen, HomeScreen):  # signed in (the sign-in screen gone is not
             break  # enough: the home screen comes a moment after)

@@ -12,7 +12,7 @@ from trainer.core.lab.conformance import Conformance
 from trainer.core.lab.network import Timeouts
 from trainer.core.lab.transcript import Line
 
-QUICK = Timeouts.all(5)
+QUICK = Timeouts.all(30)  # bounds, not speeds: a loaded machine (4 test workers) needs room
 
 StartPacs = Callable[..., "object"]
 

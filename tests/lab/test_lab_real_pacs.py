@@ -42,6 +42,7 @@ def _send_and_find(folder):
         return code, printed.getvalue() + seen.text(), found, series, (files, len(got.received))
 
 
+@pytest.mark.slow
 def test_lab_send_to_orthanc_reports_what_orthanc_finds(tmp_path):
     code, printed, found, series, (files, retrieved) = in_private_network(_send_and_find,
                                                                           tmp_path)
