@@ -28,22 +28,22 @@ class AnswerStore(StoreBase):
         Raises StoreError (disk full, read-only, locked) when it could not be saved: then it
         was not."""
         answered_at = self.clock.now()
-        with self._write("save your answer") as db:
-            db.execute(
-                "INSERT INTO answers(learner_id, question_id, given, correct, score, seconds, "
-                "mode, session_id, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    self.learner_id,
-                    question_id,
-                    json.dumps(given),
-                    int(correct),
-                    score,
-                    seconds,
-                    mode,
-                    session_id,
-                    answered_at.isoformat(),
-                ),
-            )
+        self._db.write_one(
+            "INSERT INTO answers(learner_id, question_id, given, correct, score, seconds, "
+            "mode, session_id, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.learner_id,
+                question_id,
+                json.dumps(given),
+                int(correct),
+                score,
+                seconds,
+                mode,
+                session_id,
+                answered_at.isoformat(),
+            ),
+            "save your answer",
+        )
         return answered_at
 
     def answers(self, question_id: str | None = None) -> list[Answer]:

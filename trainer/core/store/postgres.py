@@ -209,6 +209,14 @@ class PostgresDatabase:
         finally:
             self._in_transaction = False
 
+    def write_one(self, sql: str, params: Sequence[Any], doing: str) -> None:
+        """One statement, atomic on its own (and its triggers with it): sent in autocommit,
+        one round trip instead of BEGIN, the statement and COMMIT."""
+        try:
+            self.execute(sql, params)
+        except psycopg.Error as exc:
+            raise classify(exc, self.location, doing) from exc
+
     def read_errors(self, doing: str) -> Any:
         """Map a failed read the same way as a failed write (use as a context manager)."""
         return _mapped(self.location, doing)

@@ -236,6 +236,11 @@ class SqliteDatabase:
             self._rollback()
             raise
 
+    def write_one(self, sql: str, params: Sequence[Any], doing: str) -> None:
+        """One statement in its own write transaction."""
+        with self.transaction(doing):
+            self._db.execute(sql, params)
+
     def _rollback(self) -> None:
         if self._db.in_transaction:
             try:
