@@ -8,6 +8,7 @@ they would swamp both sides.
 from __future__ import annotations
 
 import asyncio
+import random
 import statistics
 import tempfile
 import time
@@ -74,12 +75,45 @@ async def _static_press_times() -> list[float]:
     return samples
 
 
+class _OneQuestion(App):
+    """A question with a prompt of `size` characters, drawn as the screens draw it."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size_wanted = size
+
+    def compose(self):
+        from pydantic import TypeAdapter
+
+        from trainer.core.questions import Question, present
+        from trainer.ui.widgets.question_view import QuestionView
+
+        prompt = "\n\n".join(["A long exhibit line of words. " * 12] * (self.size_wanted // 360))
+        question = TypeAdapter(Question).validate_python({
+            "id": "long", "type": "true_false", "prompt": prompt or "Short?", "answer": True,
+            "topics": ["uids"], "difficulty": 1, "explanation": "x", "references": ["PS3.5"],
+        })
+        yield QuestionView(present(question, random.Random(1)))
+
+
+async def _question_painted(size: int) -> float:
+    start = time.perf_counter()
+    app = _OneQuestion(size)
+    async with app.run_test(size=(80, 24)):
+        await _painted(app)
+        return time.perf_counter() - start
+
+
 def figures() -> list[Figure]:
     ours = statistics.median(asyncio.run(_exam_press_times()))
     base = statistics.median(asyncio.run(_static_press_times()))
+    huge = statistics.median(asyncio.run(_question_painted(9_000_000)) for _ in range(3))
+    short = statistics.median(asyncio.run(_question_painted(0)) for _ in range(3))
     return [
         Figure(f"exam: next question painted (median of {PRESSES})", ours * 1000,
                base * 1000, "ms", target_ratio=2.0, limit=50),
+        Figure("a question with a 9 MB prompt shown (first part, show more)", huge * 1000,
+               short * 1000, "ms", limit=150 + short * 1000),
     ]
 
 

@@ -494,3 +494,22 @@ def test_snapshot(snap_compare, kind):
     assert snap_compare(
         QuestionApp(shown(kind)), terminal_size=(80, 24), press=right_keys(shown(kind))[:-1]
     )
+
+
+async def test_a_very_long_prompt_shows_its_first_part_and_the_rest_on_request():
+    from trainer.ui.widgets.question_view import PROMPT_SHOWN
+
+    long = "\n\n".join(f"Paragraph {n}: " + "words " * 40 for n in range(2000))
+    app = QuestionApp(shown("single_choice", prompt=long))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(QuestionView)
+        prompt = view.query_one("#question-prompt")
+        assert len(prompt.source) <= PROMPT_SHOWN and prompt.source.startswith("Paragraph 0")
+        more = str(view.query_one("#question-more", Static).render())
+        assert "more characters" in more and "ctrl+o" in more
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert view.query_one("#question-prompt").source == long.rstrip()
+        assert not view.query("#question-more")
+        await pilot.press("a", "enter")  # still answers as usual
+        assert app.submitted()

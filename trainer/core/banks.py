@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from trainer.core.bank_cache import BankCache
 from trainer.core.paths import question_bank_dir
 from trainer.core.questions import QUESTION_TYPES, Id, PlainText, Question, in_bank
 from trainer.core.sanitize import escape_controls
@@ -145,8 +146,11 @@ def bank_files(folder: Path) -> list[Path]:
     )
 
 
-def load_banks(paths: Iterable[Path], limits: Limits = Limits()) -> Catalog:
-    """Load every bank in the given folders (or files); duplicate bank ids are errors."""
+def load_banks(
+    paths: Iterable[Path], limits: Limits = Limits(), cache: BankCache | None = None
+) -> Catalog:
+    """Load every bank in the given folders (or files); duplicate bank ids are errors. With a
+    `cache`, a file parsed before (the same bytes) is read back from it."""
     results: list[BankResult] = []
     owners: dict[str, Path] = {}
     for source in paths:
@@ -159,7 +163,7 @@ def load_banks(paths: Iterable[Path], limits: Limits = Limits()) -> Catalog:
             results.append(BankResult(source, None, (BankError(source, "no such file or folder"),)))
             continue
         for path in files:
-            result, document = _load(path, limits)
+            result, document = _load(path, limits, cache)
             bank = result.bank
             if bank is not None and bank.id in owners:
                 line, col = document.locate(("id",)) if document else (None, None)
@@ -176,9 +180,29 @@ def load_bank(path: Path, limits: Limits = Limits()) -> BankResult:
     return _load(Path(path), limits)[0]
 
 
-def _load(path: Path, limits: Limits) -> tuple[BankResult, Document | None]:
+def _load(
+    path: Path, limits: Limits, cache: BankCache | None = None
+) -> tuple[BankResult, Document | None]:
+    raw = _cacheable_bytes(path, limits) if cache is not None else None
+    if cache is not None and raw is not None:
+        bank = cache.get(path, raw, Bank)
+        if isinstance(bank, Bank):
+            return BankResult(path, bank, ()), Document(None, raw.decode("utf-8-sig", "replace"))
     loaded = load_model_file(path, Bank, kind="bank", limits=limits, checks=_duplicate_question_ids)
+    if cache is not None and raw is not None and loaded.model is not None and not loaded.errors:
+        cache.put(path, raw, loaded.model.model_dump_json())
     return BankResult(path, loaded.model, loaded.errors), loaded.document
+
+
+def _cacheable_bytes(path: Path, limits: Limits) -> bytes | None:
+    """The file's bytes, when it is a regular file within the size limit (else the full
+    load says what is wrong)."""
+    try:
+        if not path.is_file() or path.stat().st_size > limits.max_bytes:
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 # A located problem before positions are looked up: (path, message, points at the key?).

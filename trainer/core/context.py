@@ -189,9 +189,11 @@ class Context:
     @property
     def banks(self) -> Catalog:
         """Every question bank; bad ones are skipped and listed in `errors`."""
+        from trainer.core.bank_cache import BankCache
         from trainer.core.banks import load_banks
 
-        return self._once("banks", lambda: load_banks(self.bank_dirs))
+        cache = BankCache(self.data_dir / "cache" / "banks")
+        return self._once("banks", lambda: load_banks(self.bank_dirs, cache=cache))
 
     @property
     def blueprints(self) -> BlueprintCatalog:

@@ -7,10 +7,13 @@ shown as plain rich `Text` after `strip_controls`.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich import box
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import HorizontalScroll, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
@@ -25,6 +28,19 @@ from trainer.core.questions import (
 )
 from trainer.core.sanitize import strip_controls
 from trainer.ui.widgets.question_inputs import ANSWER_INPUTS, AnswerInput, plain
+
+# Past this, a prompt shows its first part and "show more": drawing megabytes of Markdown would
+# stall every key press (a 9 MB prompt took 10 s to draw).
+PROMPT_SHOWN = 4000
+
+
+def _first_part(prompt: str) -> str:
+    """The prompt, or its first PROMPT_SHOWN characters cut at a paragraph or line end."""
+    if len(prompt) <= PROMPT_SHOWN:
+        return prompt
+    head = prompt[:PROMPT_SHOWN]
+    cut = max(head.rfind("\n\n"), head.rfind("\n"))
+    return head[:cut] if cut > PROMPT_SHOWN // 2 else head
 
 
 def answer_input(presented: Presented, response: object | None, locked: bool) -> AnswerInput:
@@ -57,6 +73,10 @@ class QuestionView(VerticalScroll):
     `AnswerSubmitted` when the learner submits a complete one. `locked` shows `response`
     read-only, for feedback and review.
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+o", "show_all", "Whole question", id="question.show-all"),
+    ]
 
     DEFAULT_CSS = """
     QuestionView {
@@ -134,10 +154,29 @@ class QuestionView(VerticalScroll):
     def compose(self) -> ComposeResult:
         question = self.presented.question
         yield Static(self._header(), classes="question-header")
-        yield Markdown(strip_controls(question.prompt), open_links=False)
+        prompt = strip_controls(question.prompt)
+        shown = _first_part(prompt)
+        yield Markdown(shown, open_links=False, id="question-prompt")
+        if len(shown) < len(prompt):
+            more = Text(f"… {len(prompt) - len(shown):,} more characters: ", style="bold")
+            more.append("ctrl+o shows the whole question")
+            yield Static(more, id="question-more")
         if question.exhibit is not None:
             yield from exhibit_widgets(question.exhibit)
         yield self.answer
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_all":  # shown only while part of the prompt is held back
+            return bool(self.query("#question-more")) or None
+        return True
+
+    def action_show_all(self) -> None:
+        """The whole of a very long prompt, when the learner asks for it."""
+        more = self.query("#question-more")
+        if more:
+            more.remove()
+            prompt = strip_controls(self.presented.question.prompt)
+            self.query_one("#question-prompt", Markdown).update(prompt)
 
     def _header(self) -> Text:
         question = self.presented.question
