@@ -75,7 +75,7 @@ class QuestionView(VerticalScroll):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+o", "show_all", "Whole question", id="question.show-all"),
+        Binding("ctrl+o", "show_all", "Whole question", id="question.show-all", show=False),
     ]
 
     DEFAULT_CSS = """
