@@ -27,9 +27,9 @@ def test_content_is_loaded_once_when_threads_ask_together(tmp_path, monkeypatch)
     calls = []
     real = banks.load_banks
 
-    def counting(paths):
+    def counting(paths, **options):
         calls.append(1)
-        return real(paths)
+        return real(paths, **options)
 
     monkeypatch.setattr(banks, "load_banks", counting)
     setup = Context.from_options(data_dir=tmp_path)

@@ -151,6 +151,20 @@ def test_find_matches_by_level_and_keys(start_pacs):
     assert len(wild.matches) == 1
 
 
+def test_an_answer_waits_for_the_call_not_the_association_reactor(start_pacs):
+    """Under load pynetdicom's reactor thread took C-STORE responses meant for send() (lost
+    instances, a DIMSE timeout): on our associations only the waiting call reads answers."""
+    pacs = start_pacs()
+    link = scu._Association(peer(pacs), [(names.VERIFICATION, names.UNCOMPRESSED)],
+                            Transcript(), QUICK)
+    assert link.open()
+    answer = (1, object())
+    link.assoc.dimse.msg_queue.put(answer)
+    assert link.assoc.dimse.get_msg(block=False) == (None, None)  # how the reactor reads
+    assert link.assoc.dimse.get_msg(block=True) == answer
+    link.close()
+
+
 def test_file_names_never_come_from_received_values(start_pacs, tmp_path):
     from pydicom.dataset import Dataset
 

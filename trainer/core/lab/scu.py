@@ -129,6 +129,24 @@ def _proposals(objects: Sequence[Outgoing]) -> list[tuple[str, tuple[str, ...]]]
     return list(seen)
 
 
+def _keep_answers_for_the_caller(assoc: Any) -> None:
+    """Leave every DIMSE message on the association to the call that waits for it.
+
+    A requestor's association reactor (a thread) also reads the message queue, to serve
+    requests from the peer. pynetdicom pauses it around each request, but its pause can see
+    a stale "paused" flag: under load the reactor then takes our C-STORE response, drops it
+    as "unexpected" and the call waits out its DIMSE timeout (seen in loaded test runs). We
+    serve no request the peer starts on its own (C-GET's C-STORE sub-operations are read by
+    send_c_get itself), so the reactor's non-blocking reads get nothing."""
+    dimse = assoc.dimse
+    read = dimse.get_msg
+
+    def get_msg(block: bool = False) -> Any:
+        return read(block=True) if block else (None, None)
+
+    dimse.get_msg = get_msg
+
+
 class _Association:
     """One association attempt and what the transcript says of it."""
 
@@ -179,6 +197,7 @@ class _Association:
         if answer is not None and answer.result == 0:
             self._results(assoc)
             if assoc.is_established:
+                _keep_answers_for_the_caller(assoc)
                 return True
             out.add(ERROR, "No presentation context was accepted, so nothing can be sent: "
                            "the SCU aborts the association (A-ABORT)")
