@@ -110,3 +110,58 @@ async def test_help_names_the_real_data_file(tmp_path, clock):
         assert str(tmp_path / "progress.sqlite3") in app.screen.query_one(Markdown).source
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_f1_opens_the_help_of_the_screen_it_is_pressed_on(tmp_path, clock):
+    from textual.widgets import Markdown
+
+    from trainer.ui.screens.help import HelpScreen
+
+    app = make_app(data_dir=tmp_path, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        first_heading = []
+        for section in ("sop-reference", "progress"):
+            app.open_section(section)
+            await pilot.pause()
+            await pilot.press("f1")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            source = app.screen.query_one(Markdown).source
+            first_heading.append(source.split("## ")[1].splitlines()[0])
+            assert "## Sections" in source and "## Keys everywhere" in source  # all of it too
+            await pilot.press("f1")  # F1 closes it again
+            await pilot.pause()
+            assert not isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+        assert first_heading == ["On this screen: SOP reference", "On this screen: Progress"]
+        app.open_section("sop-reference")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SopDetailScreen)
+        await pilot.press("f1")  # a dialog has the help of the screen it is over
+        await pilot.pause()
+        assert "## On this screen: SOP reference" in app.screen.query_one(Markdown).source
+
+
+def test_every_screen_names_a_help_block_that_exists():
+    import importlib
+    import pkgutil
+
+    import trainer.ui.screens as screens
+    from trainer.ui.screens.base import TrainerModal, TrainerScreen
+    from trainer.ui.screens.help import TOPICS
+
+    for module in pkgutil.iter_modules(screens.__path__):
+        importlib.import_module(f"trainer.ui.screens.{module.name}")
+
+    def every(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from every(sub)
+
+    named = {cls.__name__: cls.HELP_TOPIC for base in (TrainerScreen, TrainerModal)
+             for cls in every(base) if cls.HELP_TOPIC is not None}
+    assert len(named) >= 15
+    assert {name: topic for name, topic in named.items() if topic not in TOPICS} == {}

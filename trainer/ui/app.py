@@ -38,7 +38,8 @@ class PacsTrainerApp(App[int]):
     TITLE = "pacs-trainer"
     SUB_TITLE = "DICOM SOP classes for PACS analysts"
     CSS_PATH = "app.tcss"
-    BINDINGS = [Binding("f1", "help", "Help", id="help")]
+    # F1 has priority so that it works over dialogs too (a modal hides the app's bindings).
+    BINDINGS = [Binding("f1", "help", "Help", id="help", priority=True)]
 
     def __init__(self, setup: Context, store: ProgressStore | None) -> None:
         """`store` None: a classroom, where the learner signs in before anything opens."""
@@ -221,9 +222,13 @@ class PacsTrainerApp(App[int]):
     def action_help(self) -> None:
         from trainer.ui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        else:
             where = self._store.location if self._store else "a classroom (sign in first)"
-            self.push_screen(HelpScreen(where))
+            topic = next((screen.HELP_TOPIC for screen in reversed(self.screen_stack)
+                          if getattr(screen, "HELP_TOPIC", None)), "home")
+            self.push_screen(HelpScreen(where, topic))
 
     def next_place(self) -> Place:
         """Where Continue goes: see trainer.core.course."""

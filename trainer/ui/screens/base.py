@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
@@ -15,12 +15,16 @@ ResultType = TypeVar("ResultType")
 
 
 class TrainerScreen(Screen[ResultType]):
+    HELP_TOPIC: ClassVar[str] = "home"  # the block of trainer.ui.screens.help F1 opens at
+
     @property
     def app(self) -> PacsTrainerApp:  # type: ignore[override]
         return cast("PacsTrainerApp", super().app)
 
 
 class TrainerModal(ModalScreen[ResultType]):
+    HELP_TOPIC: ClassVar[str | None] = None  # None: the help of the screen underneath
+
     @property
     def app(self) -> PacsTrainerApp:  # type: ignore[override]
         return cast("PacsTrainerApp", super().app)

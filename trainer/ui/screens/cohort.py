@@ -31,6 +31,7 @@ def _plain(value: str) -> Text:
 
 
 class CohortScreen(TrainerScreen[None]):
+    HELP_TOPIC = "classroom"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="cohort.back"),
         Binding("r", "refresh", "Count again", id="cohort.refresh"),

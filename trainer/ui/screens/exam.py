@@ -55,6 +55,8 @@ from trainer.ui.widgets.question_view import QuestionView
 class ExamPickerScreen(TrainerScreen[None]):
     """The exam blueprints, with their size, time and pass mark; bad blueprint files listed."""
 
+    HELP_TOPIC = "questions"
+
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="exam-picker.back")]
 
     def compose(self) -> ComposeResult:
@@ -127,6 +129,8 @@ def open_exam_question(app: PacsTrainerApp, attempt: ExamAttempt) -> Confirm:
 
 class ExamScreen(TrainerScreen[None]):
     """A free-navigation exam: any question, in any order (SequentialExamScreen: forward)."""
+
+    HELP_TOPIC = "questions"
 
     BINDINGS = [
         Binding("ctrl+s", "submit_exam", "Submit exam", id="exam.submit", priority=True),
@@ -602,6 +606,8 @@ class HeldElsewhere(TrainerModal[None]):
 
 class ExamReportScreen(TrainerScreen[None]):
     """Score, pass or fail, time used, a table by topic, then every question to review."""
+
+    HELP_TOPIC = "questions"
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Done", id="report.done")]
 

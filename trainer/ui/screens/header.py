@@ -53,6 +53,8 @@ def fold(value: str, width: int, max_lines: int = MAX_LINES) -> list[str]:
 class HeaderScreen(TrainerScreen[None]):
     """One instance's header; `source` is a file to read or a dataset already in memory."""
 
+    HELP_TOPIC = "studies"
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="header.back"),
         Binding("slash", "focus_filter", "Filter", id="header.filter"),

@@ -65,6 +65,7 @@ def summary(report: ItemReport) -> Text:
 
 
 class ItemAnalysisScreen(TrainerScreen[None]):
+    HELP_TOPIC = "items"
     CSS_PATH = "items.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="items.back")]
 

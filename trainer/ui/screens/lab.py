@@ -52,6 +52,8 @@ def _line_text(line: Line) -> Text:
 class LabHomeScreen(TrainerScreen[None]):
     """The tickets, then the free lab and a real PACS."""
 
+    HELP_TOPIC = "lab"
+
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="lab-home.back")]
 
     def compose(self) -> ComposeResult:
@@ -135,6 +137,8 @@ class LabFound(Message):
 
 class LabScreen(TrainerScreen[None]):
     """A scenario (scenario=...), the free lab (nothing), or a real PACS (peer=...)."""
+
+    HELP_TOPIC = "lab"
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [

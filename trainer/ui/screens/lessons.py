@@ -19,6 +19,8 @@ from trainer.ui.widgets.lesson_page import LessonPage
 class LessonListScreen(TrainerScreen[None]):
     """Every lesson with its minutes and a completion mark; bad lesson files listed apart."""
 
+    HELP_TOPIC = "lessons"
+
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="lessons.back")]
 
     def compose(self) -> ComposeResult:
@@ -117,6 +119,8 @@ class LinkPicker(TrainerModal[str | None]):
 
 class ReaderScreen(TrainerScreen[None]):
     """One lesson, one page at a time, with its place ("3/7") always shown."""
+
+    HELP_TOPIC = "lessons"
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="reader.back"),

@@ -43,6 +43,8 @@ DEFAULT_COUNT = 10
 class PracticeSetupScreen(TrainerScreen[None]):
     """Pick topics, sources, a count and a seed; 'only my mistakes' narrows to past errors."""
 
+    HELP_TOPIC = "questions"
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="practice-setup.back"),
         Binding("ctrl+s", "start", "Start", id="practice-setup.start"),
@@ -111,6 +113,8 @@ class PracticeSetupScreen(TrainerScreen[None]):
 
 class PracticeScreen(TrainerScreen[None]):
     """One question at a time; after each answer, the feedback that teaches."""
+
+    HELP_TOPIC = "questions"
 
     BINDINGS = [
         Binding("escape", "leave", "End", id="practice.end"),
@@ -289,6 +293,8 @@ class FeedbackView(VerticalScroll):
 
 class PracticeSummaryScreen(TrainerScreen[None]):
     """The round's score by topic, and 'retry the ones I missed'."""
+
+    HELP_TOPIC = "questions"
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Done", id="practice-summary.done"),

@@ -121,6 +121,7 @@ class ReadinessHelp(TrainerModal[None]):
 
 
 class ProgressScreen(TrainerScreen[None]):
+    HELP_TOPIC = "progress"
     AUTO_FOCUS = "#mastery"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="progress.back"),

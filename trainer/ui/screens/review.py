@@ -46,6 +46,7 @@ def how_it_works() -> Text:
 
 
 class ReviewScreen(TrainerScreen[None]):
+    HELP_TOPIC = "questions"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="review.back"),
         Binding("ctrl+s", "start", "Start review", id="review.start"),

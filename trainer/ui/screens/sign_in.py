@@ -25,6 +25,8 @@ from trainer.ui.widgets.key_footer import KeyFooter
 class SignInScreen(TrainerScreen[Learner]):
     """Dismissed with the learner once the passphrase is right."""
 
+    HELP_TOPIC = "classroom"
+
     BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", id="sign-in.quit")]
 
     class Done(Message):

@@ -66,6 +66,7 @@ class SopDetailScreen(TrainerModal[None]):
 
 
 class SopReferenceScreen(TrainerScreen[None]):
+    HELP_TOPIC = "sop"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="sop.back"),
         Binding("slash", "focus_filter", "Filter", id="sop.filter"),

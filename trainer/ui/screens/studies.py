@@ -49,6 +49,8 @@ def _cell(value: object, limit: int = 64) -> Text:
 class _ListScreen(TrainerScreen[None]):
     """A title, one table and a hint line: the shape of every level of the browser."""
 
+    HELP_TOPIC = "studies"
+
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="studies.back")]
     HINT = "Enter: open"
 
