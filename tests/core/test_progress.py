@@ -88,6 +88,26 @@ def test_streak_counts_days_in_a_row_up_to_today_or_yesterday(backend, clock, po
     assert dashboard(store, clock.now(), LESSONS, UTC_DAY).streak == 0
 
 
+def test_today_counts_answers_since_the_day_began_against_the_chosen_goal(backend, clock, pool):
+    from trainer.core.today import DEFAULT_GOAL, GOAL_SETTING, GOALS, daily_goal, next_goal, today
+
+    store = backend.open(clock)
+    practise(store, clock, pool[:2], [True, False])
+    clock.advance(DAY)  # yesterday's two do not count today
+    practise(store, clock, pool[2:5], [True, True, False])
+    store.mark_lesson_complete("uids")
+    day = today(store, clock.now(), LESSONS, UTC_DAY)
+    assert (day.answered, day.goal, day.goal_met) == (3, DEFAULT_GOAL, False)
+    assert (day.streak, day.lessons_done, day.lessons) == (2, 1, 2)
+    store.set_setting(GOAL_SETTING, str(GOALS[0]))
+    practise(store, clock, pool[5:5 + GOALS[0] - 3], [False] * (GOALS[0] - 3))
+    assert today(store, clock.now(), LESSONS, UTC_DAY).goal_met  # wrong answers count too
+    assert [next_goal(goal) for goal in GOALS] == [*GOALS[1:], GOALS[0]]
+    for hand_edited in ("7", "-20", "lots", ""):
+        store.set_setting(GOAL_SETTING, hand_edited)
+        assert daily_goal(store) == DEFAULT_GOAL
+
+
 def test_exam_scores_over_time(backend, clock, pool):
     store = backend.open(clock)
     blueprint = load_blueprints(question_bank_dir() / "exams").get("quick-check")

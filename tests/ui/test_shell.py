@@ -165,3 +165,24 @@ def test_every_screen_names_a_help_block_that_exists():
              for cls in every(base) if cls.HELP_TOPIC is not None}
     assert len(named) >= 15
     assert {name: topic for name, topic in named.items() if topic not in TOPICS} == {}
+
+
+async def test_home_shows_today_against_the_daily_goal_and_g_changes_the_goal(tmp_path, clock):
+    from textual.widgets import Static
+
+    from trainer.core.today import DEFAULT_GOAL, GOALS
+
+    def today_line(app) -> str:
+        return str(app.screen.query_one("#today", Static).render())
+
+    app = make_app(data_dir=tmp_path, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert f"Today  0 of {DEFAULT_GOAL} questions · streak 0 days · 0 of" in today_line(app)
+        await pilot.press("g")
+        await pilot.pause()
+        assert f"0 of {GOALS[2]} questions" in today_line(app)
+    again = make_app(data_dir=tmp_path, clock=clock)  # the goal is kept
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert f"0 of {GOALS[2]} questions" in today_line(again)

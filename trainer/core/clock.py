@@ -48,3 +48,11 @@ def minutes_left(left: timedelta) -> str:
     if left < timedelta(minutes=1):
         return "under a minute"
     return f"{math.ceil(left.total_seconds() / 60)} min"
+
+
+def local_day(now: datetime, utc_offset: timedelta | None = None) -> tuple[datetime, datetime]:
+    """Start and end (UTC) of the learner's day; the offset defaults to this machine's zone."""
+    offset = now.astimezone().utcoffset() if utc_offset is None else utc_offset
+    local = now + offset  # type: ignore[operator]
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0) - offset  # type: ignore[operator]
+    return start, start + timedelta(days=1)

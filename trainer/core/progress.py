@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from trainer.core.clock import local_day
 from trainer.core.review import (
     Belief,
     Evidence,
@@ -22,11 +23,11 @@ from trainer.core.review import (
     Recall,
     backfill,
     evidence,
-    local_day,
     readiness,
     recall,
 )
 from trainer.core.store import ExamScore, ProgressStore
+from trainer.core.today import streak
 from trainer.core.topics import TOPICS, topic_title
 
 if TYPE_CHECKING:
@@ -138,18 +139,6 @@ def snapshot(
     figures = dashboard(store, now, lesson_ids)
     estimate = readiness(blueprint, figures.evidence) if blueprint is not None else None
     return Snapshot(figures, estimate)
-
-
-def streak(store: ProgressStore, day_start: datetime) -> int:
-    """Days in a row with at least one answer, ending today, or yesterday while today is
-    still empty (a streak is not lost before the day is over)."""
-    day = timedelta(days=1)
-    start = day_start if store.answered_between(day_start, day_start + day) else day_start - day
-    days = 0
-    while store.answered_between(start, start + day):
-        days += 1
-        start -= day
-    return days
 
 
 def topic_mastery(

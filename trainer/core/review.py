@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from fsrs import Card, Rating, Scheduler
 
+from trainer.core.clock import local_day
 from trainer.core.store import CardInfo, CardState, ProgressStore, ReviewEntry, StoreError
 from trainer.core.topics import TOPICS
 
@@ -118,14 +119,6 @@ def due_in(due: datetime, now: datetime) -> str:
 
 
 # --- the learner's day and the review queue ----------------------------------------------------
-
-
-def local_day(now: datetime, utc_offset: timedelta | None = None) -> tuple[datetime, datetime]:
-    """Start and end (UTC) of the learner's day; the offset defaults to this machine's zone."""
-    offset = now.astimezone().utcoffset() if utc_offset is None else utc_offset
-    local = now + offset  # type: ignore[operator]
-    start = local.replace(hour=0, minute=0, second=0, microsecond=0) - offset  # type: ignore[operator]
-    return start, start + timedelta(days=1)
 
 
 @dataclass(frozen=True)

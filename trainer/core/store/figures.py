@@ -43,13 +43,13 @@ class FigureStore(StoreBase):
         )
         return answering + float(exams), float(answering_recently) + float(exams_recently)
 
-    def answered_between(self, start: datetime, end: datetime) -> bool:
+    def answers_between(self, start: datetime, end: datetime) -> int:
         row = self._read_one(
-            "SELECT 1 FROM answers WHERE learner_id = ? AND answered_at >= ? AND "
-            "answered_at < ? LIMIT 1",
+            "SELECT COUNT(*) FROM answers WHERE learner_id = ? AND answered_at >= ? AND "
+            "answered_at < ?",
             (self.learner_id, start.isoformat(), end.isoformat()),
         )
-        return row is not None
+        return int(row[0]) if row is not None else 0
 
     def exam_scores(self) -> list[ExamScore]:
         """Every graded exam, oldest first."""

@@ -14,7 +14,9 @@ from trainer.ui.screens.base import TrainerModal
 # then the rest in this order. A screen's topic must be a key here (a test checks).
 TOPICS: dict[str, tuple[str, str]] = {
     "home": ("Sections", """\
-The home screen lists them; ctrl+p and a name opens any of them from anywhere.
+The home screen lists them; ctrl+p and a name opens any of them from anywhere. Under them,
+**Today**: the questions you answered today against your daily goal (g changes it: 10, 20,
+30 or 50), your streak of days and the lessons done.
 
 - **Start here / Continue** opens the next lesson you have not finished.
 - **Lessons**: short modules, read page by page.

@@ -9,7 +9,8 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.core.clock import minutes_left
-from trainer.core.store import ExamAttempt, StoreUnavailable
+from trainer.core.store import ExamAttempt, StoreError, StoreUnavailable
+from trainer.core.today import GOAL_SETTING, daily_goal, next_goal, today
 from trainer.ui.fit import shorten_middle
 from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.sections import SECTIONS, section
@@ -25,6 +26,7 @@ def _label(title: str, description: str) -> Text:
 class HomeScreen(TrainerScreen[None]):
     BINDINGS = [
         Binding("q", "app.quit", "Quit", id="home.quit"),
+        Binding("g", "next_goal", "Daily goal", id="home.goal"),
     ]
 
     _open_exam: ExamAttempt | None = None
@@ -55,6 +57,7 @@ class HomeScreen(TrainerScreen[None]):
         self._open_exam = self.app.store.unfinished_attempt()
         self.show_open_exam()
         self.call_after_refresh(self._show_place)  # after the first paint: lessons load
+        self.call_after_refresh(self._show_today)
 
     def _show_place(self) -> None:
         """Continue names what it opens; a new learner is shown where to start."""
@@ -65,6 +68,32 @@ class HomeScreen(TrainerScreen[None]):
         self.query_one(OptionList).replace_option_prompt(
             "continue", _label(title, shorten_middle(description, room))
         )
+
+    def _show_today(self) -> None:
+        """Today's answers against the daily goal, the streak and the lessons done."""
+        app = self.app
+        try:
+            day = today(app.store, app.clock.now(), [lesson.id for lesson in app.lessons.lessons])
+        except StoreUnavailable:  # a classroom's server is away: the line waits
+            return
+        text = Text("Today  ", style="bold")
+        text.append(f"{day.answered} of {day.goal} questions")
+        if day.goal_met:
+            text.append(" ✓ goal met", style="bold green")
+        text.append(f" · streak {day.streak} day{'' if day.streak == 1 else 's'}"
+                    f" · {day.lessons_done} of {day.lessons} lessons done")
+        text.append("  (g: goal)", style="dim")
+        self.query_one("#today", Static).update(text)
+
+    def action_next_goal(self) -> None:
+        store = self.app.store
+        goal = next_goal(daily_goal(store))
+        try:
+            store.set_setting(GOAL_SETTING, str(goal))
+        except StoreError as exc:
+            self.notify(str(exc), title="The goal cannot be saved", severity="error")
+            return
+        self._show_today()
 
     def _show_recent_exams(self) -> None:
         """The last graded attempts, so progress is visible at a glance."""
@@ -120,6 +149,7 @@ class HomeScreen(TrainerScreen[None]):
             ),
             id="sections",
         )
+        yield Static(id="today")
         yield Static(id="recent")
         yield KeyFooter()
 
