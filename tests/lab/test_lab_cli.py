@@ -114,6 +114,9 @@ def test_lab_pacs_runs_in_the_foreground_and_stops_on_ctrl_c(tmp_path):
          str(tmp_path / "store"), "--ae-title", "FG_PACS"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # ctrl+c is what a learner presses; a test run in the background (nohup, &) would
+        # pass the child SIGINT ignored, and Python then installs no KeyboardInterrupt
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.default_int_handler),
     )
     try:
         first = process.stdout.readline()
