@@ -3,12 +3,15 @@
 A question answered in one piece gets two lines, "Your answer" and "Correct answer". One of
 parts (multiple select, matching, ordering) gets a row a part, in the order shown, marked ✓ or
 ✗; a wrong row says what was right under it, aligned, so nothing is left to compare by eye.
-Bank text is plain `Text` after `strip_controls`, never markup.
+The rows are a grid, so a long text wraps under itself. Bank text is plain `Text` after
+`strip_controls`, never markup.
 """
 
 from __future__ import annotations
 
 from rich.cells import cell_len
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 
 from trainer.core.answer_rows import Tick, answer_rows
@@ -17,23 +20,29 @@ from trainer.core.sanitize import strip_controls
 
 LABEL_MAX = 30  # cells for the label column of matching and ordering rows (as in the input)
 RIGHT = "right"  # the label of the line under a wrong row, with what belongs there
+ARROW = Text(" → ")
 
 
-def answer_summary(presented: Presented, response: object) -> Text:
+def answer_summary(presented: Presented, response: object) -> RenderableType:
     breakdown = answer_rows(presented, response)
     if breakdown is None:
         return _two_lines(presented, response)
-    text = Text()
-    text.append(f"{breakdown.heading}:", style="bold")
-    text.append("  ✓ right  ✗ wrong", style="dim")
+    heading = Text(f"{breakdown.heading}:", style="bold")
+    heading.append("  ✓ right  ✗ wrong", style="dim")
     labels = [cell_len(strip_controls(row.label)) for row in breakdown.rows]
-    width = min(LABEL_MAX, max([cell_len(RIGHT), *labels]))
+    # Marks and labels in columns of their own, so a long text wraps under itself.
+    grid = Table.grid(expand=True)
+    grid.add_column(no_wrap=True)
+    ticks = isinstance(breakdown.rows[0], Tick)  # the box "[x] ", or the label
+    grid.add_column(width=4 if ticks else min(LABEL_MAX, max([cell_len(RIGHT), *labels])))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
     for row in breakdown.rows:
         if isinstance(row, Tick):
-            _tick(text, row)
+            _tick(grid, row)
         else:
-            _part(text, row, width)
-    return text
+            _part(grid, row)
+    return Group(heading, grid)
 
 
 def _two_lines(presented: Presented, response: object) -> Text:
@@ -46,30 +55,23 @@ def _two_lines(presented: Presented, response: object) -> Text:
     return text
 
 
-def _mark(text: Text, correct: bool) -> None:
-    text.append("\n")
-    text.append("✓ " if correct else "✗ ", style="bold green" if correct else "bold red")
+def _mark(correct: bool) -> Text:
+    return Text("✓ " if correct else "✗ ", style="bold green" if correct else "bold red")
 
 
-def _tick(text: Text, tick: Tick) -> None:
+def _tick(grid: Table, tick: Tick) -> None:
     """✓ [x] A  CT Image Storage, as the learner ticked it; a wrong one says why."""
-    _mark(text, tick.correct)
-    text.append("[x] " if tick.selected else "[ ] ", style="bold" if tick.selected else "")
-    text.append(f"{tick.label}  ", style="bold")
-    text.append(strip_controls(tick.text))
+    box = Text("[x] " if tick.selected else "[ ] ", style="bold" if tick.selected else "")
+    text = Text(strip_controls(tick.text))
     if not tick.correct:
         text.append(f"  {tick.verdict}", style="red")
+    grid.add_row(_mark(tick.correct), box, Text(f"{tick.label}  ", style="bold"), text)
 
 
-def _part(text: Text, part: PartResult, width: int) -> None:
+def _part(grid: Table, part: PartResult) -> None:
     """✓ CT Image Storage → its match; a wrong one has "right → the right match" under it."""
-    label = strip_controls(part.label)
-    _mark(text, part.correct)
-    text.append(label + " " * (width - cell_len(label)))
-    text.append(" → ")
-    text.append(strip_controls(part.given), style="" if part.correct else "red")
+    given = Text(strip_controls(part.given), style="" if part.correct else "red")
+    grid.add_row(_mark(part.correct), Text(strip_controls(part.label)), ARROW, given)
     if not part.correct:
-        text.append("\n  " + " " * (width - cell_len(RIGHT)))
-        text.append(RIGHT, style="bold")
-        text.append(" → ")
-        text.append(strip_controls(part.expected), style="green")
+        right = Text(strip_controls(part.expected), style="green")
+        grid.add_row(Text(), Text(RIGHT, style="bold", justify="right"), ARROW, right)
