@@ -7,6 +7,7 @@ import io
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -75,6 +76,54 @@ def test_practice_mistakes_then_they_are_fixed(tmp_path, clock, pool):
     assert Store.in_dir(tmp_path, clock).mistakes() == []
 
 
+def test_practice_feedback_goes_option_by_option_in_words(tmp_path, clock, pool):
+    store = Store.in_dir(tmp_path, clock)
+    question = next(q for q in pool if q.type == "multiple_select" and len(q.answer) > 1)
+    store.record_answer(question.full_id, [], correct=False, score=0, seconds=3, mode="practice")
+    store.close()
+    every_letter = " ".join("ABCDEFGH"[: len(question.choices)])
+    status, out = run_plain(tmp_path, clock, every_letter + "\n", "--mistakes", "--seed", "1")
+    assert status == 0
+    question_part, feedback = out.split("Your answer, option by option:\n")
+    rows = feedback[:feedback.index("\nWhy: ")].splitlines()
+    options = [line for line in question_part.splitlines() if re.match(r"  [A-H]\. ", line)]
+    # The options in the order shown, each with its mark and its verdict in words.
+    assert [re.sub(r"^  [✓✗] (.*): [^:]*\.$", r"  \1", row) for row in rows] == options
+    wrong = len(question.choices) - len(question.answer)
+    assert sum(row.startswith("  ✓ ") and row.endswith(": selected, right.")
+               for row in rows) == len(question.answer)
+    assert sum(row.startswith("  ✗ ") and row.endswith(": selected, but should not be.")
+               for row in rows) == wrong
+    assert "Your answer: " not in out and "Right answer: " not in out
+
+
+def test_feedback_lines_read_matching_and_ordering_part_by_part():
+    from trainer.commands.plain_text import feedback_lines
+    from trainer.core.questions import Matching, Ordering
+
+    common = {"prompt": "P", "topics": ["uids"], "difficulty": 1, "explanation": "E.",
+              "references": ["PS3.4"]}
+    matching = Matching(id="m", type="matching", pairs=[
+        {"left": "CT", "right": "CT Image Storage"},
+        {"left": "MR", "right": "MR Image Storage"},
+    ], **common)
+    lines = feedback_lines(present(matching, random.Random(0)),
+                           {"CT": "MR Image Storage", "MR": "MR Image Storage"})
+    assert lines[:3] == [
+        "Your matches, item by item:",
+        "  ✗ CT: MR Image Storage, should be CT Image Storage.",
+        "  ✓ MR: MR Image Storage, right.",
+    ]
+    ordering = Ordering(id="o", type="ordering", items=["Patient", "Study", "Series"], **common)
+    lines = feedback_lines(present(ordering, random.Random(0)), None)
+    assert lines[:4] == [
+        "Your order, place by place:",
+        "  ✗ Place 1: (no answer), should be Patient.",
+        "  ✗ Place 2: (no answer), should be Study.",
+        "  ✗ Place 3: (no answer), should be Series.",
+    ]
+
+
 class TickingInput(io.StringIO):
     """Input from a learner who takes two minutes over every line."""
 
@@ -97,7 +146,11 @@ def test_exam_warns_at_10_5_1_minutes_and_submits_at_zero(tmp_path, clock):
     assert out.count("Warning:") == 3
     assert "Quick check: 0 of 20 points (0.0%). Pass mark 70%: NOT PASSED." in out
     assert "Time used: 15:00 of 15:00." in out
-    assert out.count("\nRight answer: ") == 20  # the review covers every question
+    assert out.count("\nWhy: ") == 20  # the review covers every question
+    # A question of parts goes part by part, the rest in two lines.
+    headings = ("option by option:\n", "item by item:\n", "place by place:\n")
+    assert out.count("\nRight answer: ") + sum(out.count(h) for h in headings) == 20
+    assert ": (no answer), should be " in out  # a skipped matching or ordering
     assert "\x1b" not in out
 
 

@@ -1,12 +1,13 @@
 """Every question type is known to every layer: adding a type without its grading, its input,
-its plain-text form, its export and import formats or its schema entry fails here instead of
-failing silently later."""
+its feedback part by part, its plain-text form, its export and import formats or its schema
+entry fails here instead of failing silently later."""
 
 from __future__ import annotations
 
 import pytest
 
 from trainer.commands.plain_text import PLAIN
+from trainer.core.answer_rows import ROWS
 from trainer.core.banks import json_schema
 from trainer.core.interchange import (
     anki_export,
@@ -22,6 +23,7 @@ from trainer.ui.widgets.question_inputs import ANSWER_INPUTS
 
 LAYERS = {
     "core kinds (grading, presentation, feedback)": KINDS,
+    "feedback part by part": ROWS,
     "TUI inputs": ANSWER_INPUTS,
     "plain mode": PLAIN,
     "Moodle export": moodle_export.WRITERS,

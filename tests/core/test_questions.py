@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
+from trainer.core.answer_rows import Tick, answer_rows
 from trainer.core.questions import (
     Option,
     Question,
@@ -307,3 +308,90 @@ def test_format_answer_reads_as_feedback():
     assert format_answer(make("ordering"), ["Patient", "Study"]) == "Patient → Study"
     assert format_answer(make("true_false"), None) == "(no answer)"
     assert format_answer(make("numeric"), 3) == "3 images"
+
+
+# --- feedback part by part ---------------------------------------------------------------
+
+
+def test_multiple_select_rows_follow_the_options_as_shown_with_all_four_outcomes():
+    question = make("multiple_select")  # PR SR CT KO MR; right: PR, SR, KO
+    presented = present(question, random.Random(4))
+    breakdown = answer_rows(presented, ["A", "C"])  # PR right, CT wrong, SR and KO missed
+    assert breakdown is not None
+    assert [(t.label, t.text) for t in breakdown.rows] == [
+        (o.label, o.text) for o in presented.options
+    ]
+    assert [o.key for o in presented.options] != sorted(o.key for o in presented.options)
+    by_text = {tick.text: tick for tick in breakdown.rows}
+    assert {text: (t.selected, t.should_be, t.correct) for text, t in by_text.items()} == {
+        "PR": (True, True, True),
+        "CT": (True, False, False),
+        "SR": (False, True, False),
+        "KO": (False, True, False),
+        "MR": (False, False, True),
+    }
+    assert [by_text[text].verdict for text in ("PR", "CT", "SR", "MR")] == [
+        "selected, right",
+        "selected, but should not be",
+        "missed, should be selected",
+        "not selected, right",
+    ]
+
+
+def test_matching_rows_pair_each_item_with_its_match_and_the_right_one():
+    question = make("matching")
+    presented = present(question, random.Random(0))
+    response = {
+        "CT Image Storage": "1.2.840.10008.5.1.4.1.1.2",
+        "MR Image Storage": "1.2.840.10008.1.1",  # the one wrong pair
+    }  # Verification left unmatched
+    breakdown = answer_rows(presented, response)
+    assert breakdown is not None
+    assert [(r.label, r.given, r.expected, r.correct) for r in breakdown.rows] == [
+        ("CT Image Storage", "1.2.840.10008.5.1.4.1.1.2", "1.2.840.10008.5.1.4.1.1.2", True),
+        ("MR Image Storage", "1.2.840.10008.1.1", "1.2.840.10008.5.1.4.1.1.4", False),
+        ("Verification SOP Class", "(no answer)", "1.2.840.10008.1.1", False),
+    ]
+
+
+def test_ordering_rows_put_each_place_beside_the_item_that_belongs_there():
+    question = make("ordering")
+    presented = present(question, random.Random(0))
+    breakdown = answer_rows(presented, ["Patient", "Series", "Study", "Instance"])
+    assert breakdown is not None
+    assert [(r.label, r.given, r.expected, r.correct) for r in breakdown.rows] == [
+        ("Place 1", "Patient", "Patient", True),
+        ("Place 2", "Series", "Study", False),
+        ("Place 3", "Study", "Series", False),
+        ("Place 4", "Instance", "Instance", True),
+    ]
+
+
+@pytest.mark.parametrize("kind", ["multiple_select", "matching", "ordering"])
+@pytest.mark.parametrize("response", [None, "", [], {}])
+def test_an_unanswered_question_of_parts_shows_every_part_wrong_or_left_clear(kind, response):
+    question = make(kind)
+    breakdown = answer_rows(present(question, random.Random(1)), response)
+    assert breakdown is not None and breakdown.heading
+    for row in breakdown.rows:
+        if isinstance(row, Tick):
+            assert not row.selected and row.correct == (not row.should_be)
+        else:
+            assert (row.given, row.correct) == ("(no answer)", False)
+
+
+@pytest.mark.parametrize("kind", ["single_choice", "true_false", "short_answer", "numeric"])
+def test_a_question_answered_in_one_piece_has_no_rows(kind):
+    question = make(kind)
+    assert answer_rows(present(question, random.Random(1)), None) is None
+
+
+@pytest.mark.parametrize("kind", SAMPLES)
+@given(response=JSON_LIKE)
+def test_feedback_rows_agree_with_the_grade(kind, response):
+    question = make(kind)
+    breakdown = answer_rows(present(question, random.Random(2)), response)
+    if breakdown is not None:
+        result = grade(question, response)
+        assert len(breakdown.rows) == len(result.parts)
+        assert all(row.correct for row in breakdown.rows) == result.correct

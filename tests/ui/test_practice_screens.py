@@ -1,6 +1,9 @@
 """Pilot flows through a whole practice round: setup, answers, feedback, summary, retry."""
 
+import io
+
 from conftest import submit
+from rich.console import Console
 from textual.widgets import Input
 
 from trainer.core.questions import correct_response
@@ -114,3 +117,57 @@ async def test_esc_in_a_round_under_way_asks_before_ending_it(tmp_path, clock):
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, PracticeSummaryScreen)
+
+
+def shown(widget) -> str:
+    """What a Static shows, as text at its width."""
+    console = Console(width=widget.size.width, file=io.StringIO(), record=True)
+    console.print(widget.content)
+    return console.export_text()
+
+
+async def test_feedback_marks_each_option_in_the_order_shown(tmp_path, clock):
+    app = make_app(data_dir=tmp_path, clock=clock, seed=5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        question = next(q for q in app.banks.questions
+                        if q.type == "multiple_select" and len(q.choices) > len(q.answer) > 1)
+        app.run_practice([question], "Feedback")
+        await pilot.pause()
+        screen = app.screen
+        options = screen.session.current.options
+        right = [o.key for o in options if o.key in question.answer]
+        wrong = [o.key for o in options if o.key not in question.answer]
+        await submit(pilot, screen, [right[0], wrong[0]])  # one right, one wrong, the rest missed
+        answers = shown(screen.query_one(FeedbackView).query_one("#feedback-answers"))
+        lines = [line.rstrip() for line in answers.splitlines()]
+        assert lines[0].startswith("Your answer, option by option:")
+        assert len(lines) == 1 + len(options)
+        for line, option in zip(lines[1:], options, strict=True):
+            selected = option.key in (right[0], wrong[0])
+            correct = selected == (option.key in question.answer)
+            assert line.startswith(("✓ " if correct else "✗ ")
+                                   + ("[x] " if selected else "[ ] ") + f"{option.label}  ")
+            assert option.text in line
+        assert answers.count("selected, but should not be") == 1
+        assert answers.count("missed, should be selected") == len(right) - 1
+        assert "Correct answer:" not in answers
+
+
+async def test_feedback_puts_the_right_match_under_a_wrong_one(tmp_path, clock):
+    app = make_app(data_dir=tmp_path, clock=clock, seed=5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        question = next(q for q in app.banks.questions if q.type == "matching")
+        app.run_practice([question], "Feedback")
+        await pilot.pause()
+        screen = app.screen
+        response = correct_response(question)
+        first, second = question.pairs[0], question.pairs[1]
+        response[first.left], response[second.left] = second.right, first.right
+        await submit(pilot, screen, response)
+        answers = shown(screen.query_one(FeedbackView).query_one("#feedback-answers"))
+        lines = [line.rstrip() for line in answers.splitlines()]
+        assert lines[0].startswith("Your matches, item by item:")
+        assert lines[1].startswith(f"✗ {first.left}") and lines[1].endswith(f"→ {second.right}")
+        assert lines[2].strip() == f"right → {first.right}"
+        assert lines[2].index("→") == lines[1].index("→")  # the two answers line up
+        assert lines[5].startswith(f"✓ {question.pairs[2].left}")

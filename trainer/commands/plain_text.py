@@ -20,8 +20,9 @@ from trainer.core.markdown_text import markdown_text
 from trainer.core.sanitize import strip_controls
 
 if TYPE_CHECKING:
+    from trainer.core.answer_rows import Tick
     from trainer.core.practice import TopicScore
-    from trainer.core.questions import Presented, Question
+    from trainer.core.questions import PartResult, Presented
 
 _ALIASES = {"?": "help", "s": "skip", "f": "flag", "n": "next", "p": "prev"}
 _WORDS = {"help", "skip", "flag", "next", "prev", "previous", "list", "clear", "submit", "quit"}
@@ -344,13 +345,22 @@ def parse_command(presented: Presented | None, text: str) -> str | None:
     return None
 
 
-def feedback_lines(question: Question, response: object) -> list[str]:
-    """The right answer, why, and where to read more."""
+def feedback_lines(presented: Presented, response: object) -> list[str]:
+    """Your answer beside the right one (part by part where it has parts), why, and where to
+    read more."""
+    from trainer.core.answer_rows import answer_rows
     from trainer.core.questions import correct_response, format_answer
 
-    lines = [
-        f"Your answer: {strip_controls(format_answer(question, response))}",
-        f"Right answer: {strip_controls(format_answer(question, correct_response(question)))}",
+    question = presented.question
+    breakdown = answer_rows(presented, response)
+    if breakdown is None:
+        lines = [
+            f"Your answer: {strip_controls(format_answer(question, response))}",
+            f"Right answer: {strip_controls(format_answer(question, correct_response(question)))}",
+        ]
+    else:
+        lines = [f"{breakdown.heading}:", *(f"  {_row_line(row)}" for row in breakdown.rows)]
+    lines += [
         f"Why: {markdown_text(question.explanation)}",
         f"See: {strip_controls('; '.join(question.references))}",
     ]
@@ -358,6 +368,19 @@ def feedback_lines(question: Question, response: object) -> list[str]:
         section = f", section {question.lesson.section}" if question.lesson.section else ""
         lines.append(f"Study: lesson {question.lesson.id}{section}")
     return lines
+
+
+def _row_line(row: Tick | PartResult) -> str:
+    """One part as a sentence that reads well aloud, the words carrying what the mark shows:
+    "✓ A. CT Image Storage: selected, right." or "✗ Place 2: C-ECHO, should be C-STORE."."""
+    from trainer.core.answer_rows import Tick
+
+    mark = "✓" if row.correct else "✗"
+    if isinstance(row, Tick):
+        return f"{mark} {row.label}. {strip_controls(row.text)}: {row.verdict}."
+    given = strip_controls(row.given)
+    verdict = "right" if row.correct else f"should be {strip_controls(row.expected)}"
+    return f"{mark} {strip_controls(row.label)}: {given}, {verdict}."
 
 
 def topic_table(scores: list[TopicScore]) -> str:

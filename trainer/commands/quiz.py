@@ -501,7 +501,7 @@ def print_report(console: Console, report: ExamReport) -> None:
         pilot = ", pilot question, not scored" if item.pilot else ""
         console.say(f"\n{number}. ({verdict}{pilot})")
         console.say(render_question(item.presented))
-        for line in feedback_lines(item.question, item.response):
+        for line in feedback_lines(item.presented, item.response):
             console.say(line)
 
 
@@ -571,7 +571,7 @@ def _run_practice(console: Console, session: PracticeSession) -> int:
                 console.say("Right.")
             else:
                 console.say(f"Partly right ({result.score:.2f})." if result.score else "Not right.")
-            for text in feedback_lines(presented.question, response):
+            for text in feedback_lines(presented, response):
                 console.say(text)
             break
         if command == "help":

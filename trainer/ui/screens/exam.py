@@ -702,7 +702,7 @@ class ReviewItemScreen(TrainerModal[None]):
             title = f"Question {self.number}" + (" (pilot, not scored)" if item.pilot else "")
             yield Label(title, id="dialog-title")
             yield Markdown(q.prompt)
-            answers = answer_summary(q, item.response)
+            answers = answer_summary(item.presented, item.response)
             yield Static(answers)
             yield Markdown(q.explanation)
             yield Static(Text("Reference: " + strip_controls("; ".join(q.references)), style="dim"))

@@ -26,7 +26,7 @@ from textual.widgets import (
 
 from trainer.core.pool import SOURCE_LABELS
 from trainer.core.practice import PracticeSession
-from trainer.core.questions import Question
+from trainer.core.questions import Presented
 from trainer.core.sanitize import strip_controls
 from trainer.core.topics import TOPICS
 from trainer.ui.fit import shorten_middle
@@ -174,8 +174,7 @@ class PracticeScreen(TrainerScreen[None]):
             result = self.session.answer(event.response, seconds)
             body = self.query_one("#practice-body")
             await body.remove_children()
-            feedback = FeedbackView(presented.question, event.response, result.correct,
-                                    result.score)
+            feedback = FeedbackView(presented, event.response, result.correct, result.score)
             await body.mount(feedback)
             feedback.focus()
             self._show_schedule()
@@ -257,9 +256,12 @@ class PracticeScreen(TrainerScreen[None]):
 class FeedbackView(VerticalScroll):
     """Right or wrong, the right answer, the explanation and the reference."""
 
-    def __init__(self, question: Question, response: object, correct: bool, score: float) -> None:
+    def __init__(
+        self, presented: Presented, response: object, correct: bool, score: float
+    ) -> None:
         super().__init__(id="feedback")
-        self.question = question
+        self.presented = presented
+        self.question = presented.question
         self.response = response
         self.correct = correct
         self.score = score
@@ -275,7 +277,7 @@ class FeedbackView(VerticalScroll):
         yield Static(verdict, id="verdict")
         yield Static(id="feedback-schedule")
         yield Markdown(q.prompt, id="feedback-prompt")
-        answers = answer_summary(q, self.response)
+        answers = answer_summary(self.presented, self.response)
         yield Static(answers, id="feedback-answers")
         yield Markdown(q.explanation, id="feedback-explanation")
         where = Text("Reference: ", style="bold")
