@@ -44,7 +44,9 @@ Letters or digits choose, space ticks, enter confirms your answer; the line unde
 question lists its keys, and ctrl+o shows the whole of a long question.
 
 - **Practice**: enter next, ctrl+l study this, 2/3/4 rate a right answer Hard/Good/Easy;
-  esc ends the round (it asks first).
+  esc ends the round (it asks first). After a multiple-select, matching or ordering
+  question the feedback goes part by part in the order you saw them: ✓ right, ✗ wrong, and
+  under a wrong match or place "right →" shows what belongs there.
 - **Exam**: enter saves the answer, ctrl+n next, ctrl+b previous (not in a sequential exam),
   ctrl+f flag, ctrl+r review, ctrl+s submit the exam, esc leave (it asks; the clock runs
   on)."""),
