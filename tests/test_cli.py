@@ -53,3 +53,8 @@ def test_a_command_help_lists_only_its_own_options_but_takes_the_global_ones(tmp
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "work after a command too" in capsys.readouterr().out
+
+
+def test_review_alone_shows_the_status(tmp_path, capsys):
+    assert main(["--data-dir", str(tmp_path), "review"]) == 0
+    assert "Due now:" in capsys.readouterr().out
