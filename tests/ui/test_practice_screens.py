@@ -114,6 +114,8 @@ async def test_esc_in_a_round_under_way_asks_before_ending_it(tmp_path, clock):
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, PracticeSummaryScreen)
+        hint = str(app.screen.query_one("#summary-hint").render())
+        assert "retry the 1 you missed and the 2 skipped" in hint and "Nothing missed" not in hint
 
 
 async def test_setup_labels_say_what_the_ticks_mean_now(tmp_path, clock):
