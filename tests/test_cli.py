@@ -38,3 +38,23 @@ def test_bad_argument_is_one_line_and_exit_2():
     result = run("--seed", "abc")
     assert result.returncode == 2
     assert "invalid int value: 'abc'" in result.stderr
+
+
+def test_a_command_help_lists_only_its_own_options_but_takes_the_global_ones(tmp_path, capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["history", "--help"])
+    out = capsys.readouterr().out
+    assert "--json" in out
+    for option in ("--data-dir", "--seed", "--store", "--learner", "--bank-dir"):
+        assert option not in out
+    assert main(["history", "--data-dir", str(tmp_path), "--seed", "3"]) == 0
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "work after a command too" in capsys.readouterr().out
+
+
+def test_review_alone_shows_the_status(tmp_path, capsys):
+    assert main(["--data-dir", str(tmp_path), "review"]) == 0
+    assert "Due now:" in capsys.readouterr().out

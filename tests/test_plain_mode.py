@@ -306,3 +306,10 @@ def test_n_at_the_resume_prompt_leaves_the_exam_open_and_never_submits_it(tmp_pa
     assert attempt is not None and attempt.score is None and not attempt.held(clock.now())
     status, out = run_plain(tmp_path, clock, "y\nsubmit\ny\n")  # resumed later, as it stood
     assert "Resuming Quick check at question 1." in out and "NOT PASSED" in out
+
+
+def test_exam_help_shows_the_question_again_as_practice_does(tmp_path, clock):
+    status, out = run_plain(tmp_path, clock, "?\n", "--exam", "quick-check", "--seed", "3")
+    assert status == 0
+    after_help = out.split("? or help", 1)[1]
+    assert "Question 1 of " in after_help

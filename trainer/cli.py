@@ -15,46 +15,60 @@ DESCRIPTION = (
     "Learn DICOM SOP classes and how they show up in a PACS, then test yourself. "
     "With no command, opens the terminal app."
 )
+EPILOG = (
+    "The options above work after a command too (pacs-trainer history --data-dir DIR); "
+    "a command's own --help lists only its own options."
+)
 
 
-def _store_option(parser: argparse.ArgumentParser, default: object) -> None:
+def _store_option(parser: argparse.ArgumentParser, default: object, shown: bool) -> None:
     parser.add_argument(
         "--store",
         metavar="URL",
         default=default,
         help="a classroom database, postgresql://user:password@host/db (default: "
-        "$PACS_TRAINER_STORE, else the progress file in the data dir)",
+        "$PACS_TRAINER_STORE, else the progress file in the data dir)" if shown
+        else argparse.SUPPRESS,
     )
 
 
 def _common_options(suppress: bool, *, store: bool = True) -> argparse.ArgumentParser:
-    """Options valid before or after a subcommand (SUPPRESS keeps the top-level value)."""
+    """Options valid before or after a subcommand (SUPPRESS keeps the top-level value).
+
+    After a subcommand they are accepted but left out of its --help: the top-level help
+    describes them once (it was five repeated options on every command's help)."""
     default = argparse.SUPPRESS if suppress else None
+
+    def shown(text: str) -> str:
+        return argparse.SUPPRESS if suppress else text
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--data-dir",
         metavar="DIR",
         default=default,
-        help="where progress is kept (default: $PACS_TRAINER_HOME or the platform's user data dir)",
+        help=shown("where progress is kept (default: $PACS_TRAINER_HOME or the platform's "
+                   "user data dir)"),
     )
     common.add_argument(
-        "--seed", type=int, metavar="N", default=default, help="seed for reproducible quizzes"
+        "--seed", type=int, metavar="N", default=default,
+        help=shown("seed for reproducible quizzes"),
     )
     if store:
-        _store_option(common, default)
+        _store_option(common, default, shown=not suppress)
     common.add_argument(
         "--learner",
         metavar="NAME",
         default=default,
-        help="who signs in to a classroom store (or $PACS_TRAINER_LEARNER); the passphrase "
-        "is asked for, or read from $PACS_TRAINER_PASSPHRASE",
+        help=shown("who signs in to a classroom store (or $PACS_TRAINER_LEARNER); the "
+                   "passphrase is asked for, or read from $PACS_TRAINER_PASSPHRASE"),
     )
     common.add_argument(
         "--bank-dir",
         action="append",
         metavar="DIR",
         default=default,
-        help="extra folder of question banks (repeatable)",
+        help=shown("extra folder of question banks (repeatable)"),
     )
     return common
 
@@ -79,7 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     parser = argparse.ArgumentParser(
-        prog="pacs-trainer", description=DESCRIPTION, parents=[_common_options(False)]
+        prog="pacs-trainer", description=DESCRIPTION, epilog=EPILOG,
+        parents=[_common_options(False)],
     )
     parser.add_argument("--version", action="version", version=f"pacs-trainer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

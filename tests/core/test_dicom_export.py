@@ -474,3 +474,9 @@ def test_cli_export_rejects_an_unknown_template(tmp_path):
     with pytest.raises(SystemExit) as exit_info:
         main(["study", "export", "--template", "nope", "--out", str(tmp_path)])
     assert exit_info.value.code == 2
+
+
+def test_export_summary_counts_one_patient_in_the_singular(tmp_path):
+    studies = st.generate_studies(3, 1, tuple(p for p in PROCEDURES if p.key == "mg-screening"))
+    line = export_studies(studies, tmp_path).line()
+    assert " for 1 patient, 1 study, " in line

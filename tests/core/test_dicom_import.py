@@ -322,3 +322,12 @@ def test_file_names_reach_the_terminal_escaped(tmp_path, capsys):
     assert "evil\\x1b]0;owned\\x07\\u202etxt.dcm: not DICOM" in out
     assert "dup\\u200b\\x9b.dcm" in out
     assert all(ch.isprintable() or ch == "\n" for ch in out)
+
+
+def test_an_empty_folder_says_so_and_a_file_is_not_a_folder(tmp_path, capsys):
+    assert main(["study", "import", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "0 files read: 0 instances in 0 studies of 0 patients (there are no files" in out
+    (tmp_path / "one.dcm").write_bytes(b"x")
+    assert main(["study", "import", str(tmp_path / "one.dcm")]) == 1
+    assert "one.dcm is a file, not a folder" in capsys.readouterr().err

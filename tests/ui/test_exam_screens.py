@@ -347,3 +347,18 @@ async def test_the_report_shows_the_right_answer_beside_the_learners_at_80_and_1
                 assert right == full or (right.endswith("…") and full.startswith(right[:-1]))
                 assert given == ("(no answer)" if index else right)
             assert table.virtual_size.width <= width
+
+
+async def test_the_submit_dialogs_time_left_keeps_ticking(tmp_path, clock):
+    from textual.widgets import Static
+
+    app = make_app(data_dir=tmp_path, clock=clock, seed=4)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_quick_check(app, pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, Confirm) and "Time left: 15:00" in dialog.details
+        clock.advance(61)
+        await pilot.pause(1.2)
+        assert "Time left: 13:59" in str(dialog.query_one("#dialog-body", Static).render())

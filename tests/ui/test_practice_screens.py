@@ -117,6 +117,9 @@ async def test_esc_in_a_round_under_way_asks_before_ending_it(tmp_path, clock):
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, PracticeSummaryScreen)
+        hint = str(app.screen.query_one("#summary-hint").render())
+        assert "retry the 1 you missed and the 2 skipped" in hint and "Nothing missed" not in hint
+
 
 
 def shown(widget) -> str:
@@ -171,3 +174,21 @@ async def test_feedback_puts_the_right_match_under_a_wrong_one(tmp_path, clock):
         assert lines[2].strip() == f"right → {first.right}"
         assert lines[2].index("→") == lines[1].index("→")  # the two answers line up
         assert lines[5].startswith(f"✓ {question.pairs[2].left}")
+
+
+async def test_setup_labels_say_what_the_ticks_mean_now(tmp_path, clock):
+    from textual.widgets import Label, SelectionList
+
+    app = make_app(data_dir=tmp_path, clock=clock, seed=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_section("practice")
+        await pilot.pause()
+        label = app.screen.query_one("#sources-label", Label)
+        assert str(label.render()) == "Sources: all of them (tick some to narrow)"
+        sources = app.screen.query_one("#sources", SelectionList)
+        sources.select(sources.get_option_at_index(0).value)
+        await pilot.pause()
+        assert str(label.render()) == "Sources: only the one ticked"
+        sources.select(sources.get_option_at_index(1).value)
+        await pilot.pause()
+        assert str(label.render()) == "Sources: only the 2 ticked"

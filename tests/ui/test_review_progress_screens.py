@@ -155,6 +155,9 @@ async def test_progress_screen_shows_the_round_and_practises_a_topic(tmp_path, c
         lessons = len(app.lessons.lessons)  # not a count of the shipped content
         assert f"Lessons 2/{lessons}" in summary and "Streak 4 days" in summary
         assert f"Answers {app.store.answer_count()}" in summary
+        weak = len(screen.figures.weakest)
+        assert weak > 1 and f"Weak topics {weak} (top {weak} rows, under 60%)" in summary
+        assert all(t.weak for t in screen.figures.topics[:weak])  # so the rows say which
         assert "2 taken" in text_of(screen, "#progress-exams")
         assert "Expected" in text_of(screen, "#readiness-text")
         weakest = screen.query_one("#mastery", OptionList).highlighted_option.id

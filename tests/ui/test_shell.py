@@ -186,3 +186,13 @@ async def test_home_shows_today_against_the_daily_goal_and_g_changes_the_goal(tm
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert f"0 of {GOALS[2]} questions" in today_line(again)
+
+
+async def test_the_keys_panel_names_ctrl_q_once(tmp_path, clock):
+    app = make_app(data_dir=tmp_path, clock=clock, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        quit_key = app.active_bindings["ctrl+q"].binding
+        assert (quit_key.description, quit_key.tooltip) == ("Quit", "")
+        await pilot.press("ctrl+q")
+    assert app.return_code in (0, None)

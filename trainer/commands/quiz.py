@@ -374,7 +374,8 @@ def _exam_input(
     free = session.blueprint.navigation == "free"
     if command == "help":
         console.say(HELP_EXAM)
-    elif command == "list":
+        return _Move(current)  # the question again, as practice shows it after help
+    if command == "list":
         console.say(_overview(session))
     elif command == "quit":
         console.say("Stopped: every answer is saved. Run the same command to resume; the "

@@ -17,10 +17,11 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
         help="spaced review: how many cards are due (review them in the app)",
         description=(
             "Every question you answer becomes a review card, scheduled with FSRS. "
-            "Review them in the app (Review due on the home screen)."
+            "Review them in the app (Review due on the home screen). "
+            "With no action, shows the status."
         ),
     )
-    actions = parser.add_subparsers(dest="review_action", metavar="ACTION", required=True)
+    actions = parser.add_subparsers(dest="review_action", metavar="ACTION")
     status = actions.add_parser(
         "status",
         parents=[common],
@@ -28,7 +29,7 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
         description="Cards due now, due before your day ends (local time), and all your cards.",
     )
     status.add_argument("--json", action="store_true", help="print a JSON object")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, json=False)  # `review` alone is `review status`
 
 
 def run(args: argparse.Namespace) -> int:

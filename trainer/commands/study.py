@@ -172,6 +172,9 @@ def run_import(args: argparse.Namespace) -> int:
     from trainer.core.sanitize import escape_controls
 
     root = Path(args.folder)
+    if root.exists() and not root.is_dir():  # as study export says it
+        error(f"{escape_controls(str(root))} is a file, not a folder")
+        return 1
     if not root.is_dir():
         error(f"no such folder: {escape_controls(str(root))}")
         return 1

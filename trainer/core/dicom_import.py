@@ -29,7 +29,7 @@ from pydicom.datadict import tag_for_keyword
 from pydicom.dataelem import RawDataElement
 
 from trainer.core.sanitize import escape_controls
-from trainer.core.studies import Patient, Series, Study
+from trainer.core.studies import Patient, Series, Study, counted
 
 HEAD_BYTES = 16 * 1024  # the header of most files fits in this much
 MAX_TEXT = 128  # longest text kept from a file; a DICOM LO holds 64 characters
@@ -143,9 +143,13 @@ class ImportResult:
         """One line: what was found, what was skipped, and what was remarked, by kind."""
         patients = len({study.patient.patient_id for study in self.studies})
         line = (
-            f"{self.files_read} files read: {self.imported} instances in {len(self.studies)} "
-            f"studies of {patients} patients"
+            f"{counted(self.files_read, 'file', 'files')} read: "
+            f"{counted(self.imported, 'instance', 'instances')} in "
+            f"{counted(len(self.studies), 'study', 'studies')} of "
+            f"{counted(patients, 'patient', 'patients')}"
         )
+        if not self.files_read:
+            line += " (there are no files in that folder or below it)"
         skipped = Counter(skip.kind for skip in self.skipped)
         if skipped:
             line += "; skipped " + ", ".join(

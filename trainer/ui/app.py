@@ -39,7 +39,12 @@ class PacsTrainerApp(App[int]):
     SUB_TITLE = "DICOM SOP classes for PACS analysts"
     CSS_PATH = "app.tcss"
     # F1 has priority so that it works over dialogs too (a modal hides the app's bindings).
-    BINDINGS = [Binding("f1", "help", "Help", id="help", priority=True)]
+    # ctrl+q without Textual's tooltip, which the Keys panel printed after the name: "Quit Quit
+    # the app and return to the command prompt."
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help", priority=True),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
+    ]
 
     def __init__(self, setup: Context, store: ProgressStore | None) -> None:
         """`store` None: a classroom, where the learner signs in before anything opens."""

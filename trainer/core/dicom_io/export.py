@@ -10,7 +10,7 @@ from pathlib import Path
 from pydicom.filewriter import dcmwrite
 
 from trainer.core.dicom_io.builders import iter_datasets
-from trainer.core.studies import Study
+from trainer.core.studies import Study, counted
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,10 @@ class ExportSummary:
     def line(self) -> str:
         kinds = ", ".join(f"{modality} {count}" for modality, count in self.by_modality)
         return (
-            f"Wrote {self.files} DICOM files ({kinds}) for {self.patients} patients, "
-            f"{self.studies} studies, {self.series} series, {self.bytes / 1e6:.1f} MB, "
+            f"Wrote {counted(self.files, 'DICOM file', 'DICOM files')} ({kinds}) for "
+            f"{counted(self.patients, 'patient', 'patients')}, "
+            f"{counted(self.studies, 'study', 'studies')}, {self.series} series, "
+            f"{self.bytes / 1e6:.1f} MB, "
             f"to {self.out}"
         )
 

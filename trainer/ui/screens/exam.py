@@ -351,14 +351,16 @@ class ExamScreen(TrainerScreen[None]):
             lines.append("Every question is answered.")
         if session.flagged:
             lines.append("Flagged: " + _numbers(session.flagged))
-        lines.append(f"Time left: {clock_text(session.remaining())}")
+
+        def details() -> str:  # the time left ticks while the dialog is open
+            return "\n".join([*lines, f"Time left: {clock_text(session.remaining())}"])
 
         def decided(yes: bool | None) -> None:
             if yes:
                 self.finish(auto=False)
 
         self.app.push_screen(
-            Confirm("Submit the exam?", "\n".join(lines), "Submit", "Go back"), decided
+            Confirm("Submit the exam?", details, "Submit", "Go back"), decided
         )
 
     def action_leave(self) -> None:

@@ -40,6 +40,13 @@ from trainer.ui.widgets.question_view import QuestionView
 DEFAULT_COUNT = 10
 
 
+def _ticked_label(which: str, ticked: int) -> str:
+    """'Sources: all of them (tick some to narrow)', or 'Sources: only the 2 ticked'."""
+    if not ticked:
+        return f"{which.capitalize()}: all of them (tick some to narrow)"
+    return f"{which.capitalize()}: only the {'one' if ticked == 1 else ticked} ticked"
+
+
 class PracticeSetupScreen(TrainerScreen[None]):
     """Pick topics, sources, a count and a seed; 'only my mistakes' narrows to past errors."""
 
@@ -61,18 +68,25 @@ class PracticeSetupScreen(TrainerScreen[None]):
                 yield Label("Seed")
                 yield Input(str(seed), type="integer", id="seed")
                 yield Button("Start", id="start", variant="primary")
-            yield Label("Sources (none ticked: all)", classes="setup-label")
+            yield Label(_ticked_label("sources", 0), id="sources-label", classes="setup-label")
             yield SelectionList[str](
                 *((Text(label), key) for key, label in SOURCE_LABELS.items()), id="sources"
             )
             yield Checkbox("Only questions I got wrong last time", id="mistakes")
-            yield Label("Banks (none ticked: all banks)", classes="setup-label")
+            yield Label(_ticked_label("banks", 0), id="banks-label", classes="setup-label")
             yield SelectionList[str](id="banks")
-            yield Label("Topics (none ticked: all topics)", classes="setup-label")
+            yield Label(_ticked_label("topics", 0), id="topics-label", classes="setup-label")
             yield SelectionList[str](
                 *((Text(title), topic) for topic, title in TOPICS.items()), id="topics"
             )
         yield KeyFooter()
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        """The label says what the ticks mean now: all of them, or only those ticked."""
+        which = event.selection_list.id or ""
+        self.query_one(f"#{which}-label", Label).update(
+            _ticked_label(which, len(event.selection_list.selected))
+        )
 
     def on_bank_problems_loaded(self, event: BankProblems.Loaded) -> None:
         banks = self.query_one("#banks", SelectionList)

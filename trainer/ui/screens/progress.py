@@ -25,7 +25,7 @@ from textual.widgets import Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from trainer.core.progress import Dashboard, Snapshot, TopicMastery, snapshot
+from trainer.core.progress import WEAK_BELOW, Dashboard, Snapshot, TopicMastery, snapshot
 from trainer.core.review import ENOUGH_EVIDENCE, READINESS_EXPLAINED, Readiness, readiness
 from trainer.core.store import ExamScore, StoreError
 from trainer.core.topics import topic_title
@@ -67,6 +67,14 @@ def score_chart(scores: list[ExamScore], width: int, rows: int = CHART_ROWS) -> 
 def _duration(span: timedelta) -> str:
     minutes = int(span.total_seconds() // 60)
     return f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
+
+
+def _weak_text(weak: int) -> str:
+    """Which topics are weak: the table lists them first, so say so (a bare count did not)."""
+    if not weak:
+        return "none"
+    rows = "top row" if weak == 1 else f"top {weak} rows"
+    return f"{weak} ({rows}, under {WEAK_BELOW:.0%})"
 
 
 def _percent(value: float | None) -> str:
@@ -242,7 +250,7 @@ class ProgressScreen(TrainerScreen[None]):
             ("   Streak ", bold), f"{figures.streak} day{'s' if figures.streak != 1 else ''}\n",
             ("Answers ", bold), f"{figures.answers}",
             ("   Cards ", bold), f"{figures.cards}, {figures.due_now} due now",
-            ("   Weak topics ", bold), f"{len(figures.weakest)}",
+            ("   Weak topics ", bold), _weak_text(len(figures.weakest)),
         )
         self.query_one("#progress-summary", Static).update(summary)
         self._show_exams(figures.exams)
