@@ -4,7 +4,8 @@ Works on synthetic studies (an instance's header is built in memory, exactly as 
 would write it) and on imported folders (the header is read from the instance's file). Studies
 and series show three counts side by side (pixel-data instances, all instances, frames), the
 counts different systems show for the same study. All text goes to the screen as rich Text,
-never as markup, and what came from a file has its control and invisible characters written out (escape_controls).
+never as markup, and what came from a file has its control and invisible characters written out
+(escape_controls).
 """
 
 from __future__ import annotations
