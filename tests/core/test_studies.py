@@ -264,9 +264,12 @@ def test_to_dict_has_what_a_dicom_writer_and_the_cli_need():
 def test_worklist_row_has_the_study_list_columns_and_the_chosen_count():
     study = next(s for s in studies_of("xr-chest") if len(s.series) == 3)
     cells = st.worklist_cells(study, CountPolicy.ALL_INSTANCES)
-    assert list(cells) == list(st.WORKLIST_COLUMNS)
+    assert list(cells) == [*st.WORKLIST_COLUMNS, *st.COUNT_COLUMNS]
+    assert set(st.BROWSER_COLUMNS) <= set(cells)
     assert cells["Mods"] == "DX, SR"
     assert cells["Imgs"] == "3"
+    # PA + lateral + dose report: 2 with pixel data, 3 instances, 2 frames, side by side.
+    assert (cells["Pix"], cells["All"], cells["Frm"]) == ("2", "3", "2")
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", cells["DOB"]) and re.fullmatch(
         r"\d{4}-\d{2}-\d{2}", cells["Date"]
     )

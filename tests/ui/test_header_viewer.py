@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pydicom
@@ -122,15 +123,8 @@ async def test_browse_a_synthetic_list_down_to_an_sr_header(tmp_path, clock):
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app, StudyBrowserScreen(studies, "Seed 7"))
         browser = app.screen
-        imgs = list(browser.table.get_column("Imgs"))
-        # Number of Study Related Instances (0020,1208) first: what a PACS returns.
-        assert str(imgs[index]) == str(study.count(st.CountPolicy.ALL_INSTANCES))
         hint = str(browser.query_one(".browser-hint", Static).render())
         assert "(0020,1208)" in hint
-        await pilot.press("c")  # frames, as some viewers count
-        assert str(list(browser.table.get_column("Imgs"))[index]) == str(
-            study.count(st.CountPolicy.FRAMES)
-        )
         browser.table.move_cursor(row=index)
         await pilot.press("enter")
         await pilot.pause()
@@ -145,6 +139,70 @@ async def test_browse_a_synthetic_list_down_to_an_sr_header(tmp_path, clock):
         assert _cells(app.screen)["Modality"] == "SR"
         await pilot.press("escape", "escape", "escape")
         assert app.screen is browser
+
+
+async def test_the_study_list_shows_three_counts_side_by_side_at_80x24(tmp_path, clock):
+    studies = st.generate_studies(7, 14)
+    # A study whose counts all differ: PR/SR/KO objects (no pixels) and multi-frame images.
+    index, study = next(
+        (i, s) for i, s in enumerate(studies)
+        if len({s.count(policy) for policy in st.CountPolicy}) == 3
+        and any(not series.has_pixel_data for series in s.series)
+        and any(f > 1 for series in s.series for f in series.frames)
+    )
+    app = make_app(data_dir=tmp_path, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app, StudyBrowserScreen(studies, "Seed 7"))
+        table = app.screen.table
+        expected = {
+            "Pix": study.count(st.CountPolicy.PIXEL_DATA),
+            "All": study.count(st.CountPolicy.ALL_INSTANCES),
+            "Frm": study.count(st.CountPolicy.FRAMES),
+        }
+        shown = {column: str(list(table.get_column(column))[index]) for column in expected}
+        assert shown == {column: str(count) for column, count in expected.items()}
+        # Every column, Date and the three counts last, is on screen at 80 columns.
+        widths = sum(column.get_render_width(table) for column in table.columns.values())
+        assert widths <= table.scrollable_content_region.width
+        assert table.max_scroll_x == 0
+        hint = str(app.screen.query_one(".browser-hint", Static).render())
+        assert all(word in hint for word in ("All:", "(0020,1208)", "Pix:", "Frm:"))
+        assert "c" not in app.screen.active_bindings  # no count switch: all three are shown
+        table.move_cursor(row=index)
+        await pilot.press("enter")
+        await pilot.pause()
+        series_table = app.screen.table
+        for column, policy in st.COUNT_COLUMNS.items():
+            assert [str(cell) for cell in series_table.get_column(column)] == [
+                str(series.count(policy)) for series in study.series
+            ]
+
+
+async def test_home_and_end_go_to_the_first_and_last_header_row(tmp_path, clock):
+    study = _study("ct-head")
+    app = make_app(data_dir=tmp_path, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app, HeaderScreen(build_dataset(study, study.series[1], 1)))
+        table = app.screen.query_one(DataTable)
+        assert table.row_count > 30  # more rows than the screen holds
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1
+        await pilot.press("home")
+        assert table.cursor_row == 0
+
+
+async def test_a_series_without_description_has_no_stray_space(tmp_path, clock):
+    study = _study("ct-head")
+    series = replace(study.series[1], description="")
+    app = make_app(data_dir=tmp_path, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app, InstancesScreen(study, series))
+        title = str(app.screen.query_one(".browser-title", Static).render())
+        assert title.startswith(f"Series {series.series_number} CT: ")
+        await pilot.press("enter")
+        await pilot.pause()
+        title = str(app.screen.query_one("#header-title", Static).render())
+        assert f"of series {series.series_number} CT, as `study export` would write it" in title
 
 
 async def test_browse_imported_samples_opens_their_files(tmp_path, clock):
@@ -201,8 +259,8 @@ async def test_open_a_folder_from_the_study_list_and_read_its_files(tmp_path, cl
         assert isinstance(browser, StudyBrowserScreen) and browser is not synthetic
         [found] = browser.studies
         assert found.study_instance_uid == study.study_instance_uid
-        assert str(list(browser.table.get_column("Imgs"))[0]) == str(
-            study.count(st.CountPolicy.ALL_INSTANCES))
+        for column, policy in st.COUNT_COLUMNS.items():  # an opened folder's counts, as read
+            assert str(list(browser.table.get_column(column))[0]) == str(study.count(policy))
         assert any("skipped 1 not DICOM" in n for n in notices)
         await pilot.press("s")  # which file, and why
         await pilot.pause()

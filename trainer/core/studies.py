@@ -497,6 +497,15 @@ def _unique(rng: random.Random, used: set[str], prefix: str, digits: int) -> str
 
 WORKLIST_COLUMNS = ("Name", "ID", "DOB", "Acc#", "Description", "Mods", "Date", "Imgs")
 LIST_COLUMNS = ("Name", "Acc#", "Description", "Mods", "Date", "Imgs")  # where space is short
+# A study's three counts side by side, by a short column title (the study browser, `import`).
+COUNT_COLUMNS = {"Pix": CountPolicy.PIXEL_DATA, "All": CountPolicy.ALL_INSTANCES,
+                 "Frm": CountPolicy.FRAMES}
+BROWSER_COLUMNS = ("Name", "Acc#", "Description", "Mods", "Date", *COUNT_COLUMNS)
+COUNTS_HINT = (
+    "All: Number of Study Related Instances (0020,1208), what a VNA or C-FIND returns. "
+    "Pix: instances with pixel data, what many PACS Images columns show. "
+    "Frm: frames, what a viewer's frame counter shows."
+)
 
 
 def display_date(value: str) -> str:
@@ -518,7 +527,13 @@ def worklist_cells(study: Study, policy: CountPolicy) -> dict[str, str]:
         "Mods": ", ".join(study.modalities),
         "Date": display_date(study.date),
         "Imgs": str(study.count(policy)),
+        **count_cells(study),
     }
+
+
+def count_cells(counted: Study | Series) -> dict[str, str]:
+    """A study's or a series' three counts by their short column titles (COUNT_COLUMNS)."""
+    return {title: str(counted.count(policy)) for title, policy in COUNT_COLUMNS.items()}
 
 
 def worklist_rows(

@@ -50,6 +50,16 @@ def fold(value: str, width: int, max_lines: int = MAX_LINES) -> list[str]:
     return lines
 
 
+class HeaderTable(DataTable):
+    """The header's rows: Home and End go to the first and last row (a DataTable's own Home
+    and End scroll sideways, and the header's columns always fit)."""
+
+    BINDINGS = [
+        Binding("home", "scroll_top", "First row", id="header.first-row", show=False),
+        Binding("end", "scroll_bottom", "Last row", id="header.last-row", show=False),
+    ]
+
+
 class HeaderScreen(TrainerScreen[None]):
     """One instance's header; `source` is a file to read or a dataset already in memory."""
 
@@ -72,14 +82,14 @@ class HeaderScreen(TrainerScreen[None]):
     def _default_title(self) -> str:
         if isinstance(self.source, Path):
             return f"Header of {self.source.name}"
-        return "Header of a synthetic instance (built in memory, as it would be exported)"
+        return "Header of a synthetic instance, as `study export` would write it"
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text(self.heading), id="header-title")
         yield Static(id="header-problems")
         yield Input(placeholder="Filter by tag or keyword  (/)", id="header-filter")
-        yield DataTable(id="header-table", cursor_type="row", zebra_stripes=True)
+        yield HeaderTable(id="header-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="header-count")
         yield KeyFooter()
 

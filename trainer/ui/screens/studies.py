@@ -1,10 +1,11 @@
 """Browse a study list as a PACS shows it: studies, then series, then instances, then a header.
 
 Works on synthetic studies (an instance's header is built in memory, exactly as `study export`
-would write it) and on imported folders (the header is read from the instance's file). The count
-column follows a policy the learner can switch, so one study shows the counts different systems
-would show. All text goes to the screen as rich Text, never as markup, and what came from a
-file has its control and invisible characters written out (escape_controls).
+would write it) and on imported folders (the header is read from the instance's file). Studies
+and series show three counts side by side (pixel-data instances, all instances, frames), the
+counts different systems show for the same study. All text goes to the screen as rich Text,
+never as markup, and what came from a file has its control and invisible characters written out
+(escape_controls).
 """
 
 from __future__ import annotations
@@ -22,13 +23,16 @@ from textual.widgets import DataTable, Header, Static
 from trainer.core.registry import load_registry
 from trainer.core.sanitize import escape_controls
 from trainer.core.studies import (
+    BROWSER_COLUMNS,
+    COUNT_COLUMNS,
+    COUNTS_HINT,
     DEFAULT_POLICY,
-    LIST_COLUMNS,
-    CountPolicy,
     Series,
     Study,
+    count_cells,
     worklist_cells,
 )
+from trainer.ui.fit import shorten_middle
 from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.screens.header import HeaderScreen
 from trainer.ui.screens.open_folder import OpenFolder, SkippedFiles
@@ -37,13 +41,20 @@ from trainer.ui.widgets.key_footer import KeyFooter
 if TYPE_CHECKING:
     from trainer.core.dicom_import import ImportResult
 
-POLICIES = tuple(CountPolicy)
-# How wide each worklist column may grow, in characters.
-_WIDTHS = {"Name": 24, "Acc#": 16, "Description": 24, "Mods": 16, "Date": 10, "Imgs": 8}
+# How wide each worklist column may grow, in cells: all of them fit 80 columns.
+_WIDTHS = {"Name": 14, "Acc#": 8, "Description": 12, "Mods": 8, "Date": 10,
+           **dict.fromkeys(COUNT_COLUMNS, 6)}
 
 
 def _cell(value: object, limit: int = 64) -> Text:
-    return Text(escape_controls(str(value), limit))
+    """A value as plain text, its controls written out, its middle cut to fit `limit` cells."""
+    return Text(shorten_middle(escape_controls(str(value)), limit))
+
+
+def _series_name(series: Series) -> str:
+    """'3 CT Axial 1 mm', or '3 CT' when the series has no description (no stray space)."""
+    return " ".join(filter(None, (str(series.series_number), series.modality,
+                                  series.description)))
 
 
 class _ListScreen(TrainerScreen[None]):
@@ -82,7 +93,6 @@ class StudyBrowserScreen(_ListScreen):
     """
 
     BINDINGS = [
-        Binding("c", "next_policy", "Count policy", id="studies.policy"),
         Binding("o", "open_folder", "Open folder", id="studies.open-folder"),
         Binding("s", "show_skipped", "Skipped", id="studies.skipped"),
     ]
@@ -92,28 +102,18 @@ class StudyBrowserScreen(_ListScreen):
         super().__init__(title)
         self.studies = list(studies)
         self.read = read
-        self.policy = DEFAULT_POLICY
 
     def fill(self) -> None:
         table = self.table
-        cursor = table.cursor_row
-        table.clear(columns=True)
-        for column in LIST_COLUMNS:
+        for column in BROWSER_COLUMNS:
             table.add_column(column, key=column)
         for index, study in enumerate(self.studies):
-            cells = worklist_cells(study, self.policy)
+            cells = worklist_cells(study, DEFAULT_POLICY)
             table.add_row(
-                *(_cell(cells[column], _WIDTHS[column]) for column in LIST_COLUMNS),
+                *(_cell(cells[column], _WIDTHS[column]) for column in BROWSER_COLUMNS),
                 key=str(index),
             )
-        if self.studies:
-            table.move_cursor(row=min(cursor, len(self.studies) - 1))
-        hint = f"Imgs: {self.policy.title}, {self.policy.basis}. c: other count, Enter: series"
-        self.query_one(".browser-hint", Static).update(Text(hint))
-
-    def action_next_policy(self) -> None:
-        self.policy = POLICIES[(POLICIES.index(self.policy) + 1) % len(POLICIES)]
-        self.fill()
+        self.query_one(".browser-hint", Static).update(Text(f"{COUNTS_HINT} Enter: series"))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -164,7 +164,7 @@ class StudyBrowserScreen(_ListScreen):
 
 
 class SeriesScreen(_ListScreen):
-    HINT = "Enter: the instances of a series"
+    HINT = "Pix, All, Frm: the series' share of the study's counts. Enter: its instances"
 
     def __init__(self, study: Study, read: ImportResult | None = None) -> None:
         patient = study.patient
@@ -178,17 +178,17 @@ class SeriesScreen(_ListScreen):
     def fill(self) -> None:
         registry = load_registry()
         table = self.table
-        for column in ("Ser#", "Mod", "Description", "SOP class", "Objs", "Frames"):
+        for column in ("Ser#", "Mod", "Description", "SOP class", *COUNT_COLUMNS):
             table.add_column(column, key=column)
         for index, series in enumerate(self.study.series):
             sop = registry.by_uid(series.sop_class_uid)
+            counts = count_cells(series)
             table.add_row(
                 _cell(series.series_number),
                 _cell(series.modality, 8),
-                _cell(series.description, 20),
-                _cell(sop.name if sop and sop.name else series.sop_class_uid, 36),
-                _cell(series.instance_count),
-                _cell(sum(series.frames) if series.has_pixel_data else "-"),
+                _cell(series.description, 16),
+                _cell(sop.name if sop and sop.name else series.sop_class_uid, 24),
+                *(_cell(counts[column], _WIDTHS[column]) for column in COUNT_COLUMNS),
                 key=str(index),
             )
 
@@ -203,7 +203,7 @@ class InstancesScreen(_ListScreen):
 
     def __init__(self, study: Study, series: Series, read: ImportResult | None = None) -> None:
         super().__init__(
-            f"Series {series.series_number} {series.modality} {series.description}: "
+            f"Series {_series_name(series)}: "
             f"{series.instance_count} instance{'' if series.instance_count == 1 else 's'}"
         )
         self.study = study
@@ -243,7 +243,7 @@ class InstancesScreen(_ListScreen):
 
         number = index + 1
         title = (
-            f"Header of instance {number} of series {self.series.series_number} "
-            f"({self.series.modality} {self.series.description}), built as exported"
+            f"Header of instance {number} of series {_series_name(self.series)}, "
+            "as `study export` would write it"
         )
         self.app.push_screen(HeaderScreen(build_dataset(self.study, self.series, number), title))
