@@ -54,11 +54,13 @@ question lists its keys, and ctrl+o shows the whole of a long question.
 Type to filter by name, keyword or UID; down or enter moves to the table; / back to the
 filter; enter opens a class."""),
     "studies": ("Study lists", """\
-A synthetic worklist; open series, instances and any DICOM header. Imgs counts all
-instances, Number of Study Related Instances (0020,1208), as a PACS returns it; c switches
-to a viewer's choices (pixel-data instances, frames). o opens a folder of your own DICOM
-files the same way (headers only, nothing changed); s lists the files skipped and remarked,
-with the reason."""),
+A synthetic worklist; open series, instances and any DICOM header. Three counts stand side
+by side: All is Number of Study Related Instances (0020,1208), every instance, what a VNA or
+C-FIND returns; Pix counts instances with pixel data, what many PACS "Images" columns show;
+Frm counts frames, what a viewer's frame counter shows. Series show the same three. In a
+header, Home and End go to the first and last row and / filters. o opens a folder of your
+own DICOM files the same way (headers only, nothing changed); s lists the files skipped and
+remarked, with the reason."""),
     "lab": ("Lab", """\
 Work a ticket against an embedded PACS (or talk to a real one): s send, e echo, f C-FIND
 studies, r series, a answer the diagnostic questions, c change the configuration, t the
