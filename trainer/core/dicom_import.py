@@ -28,8 +28,9 @@ from typing import Any, Literal, cast
 from pydicom.datadict import tag_for_keyword
 from pydicom.dataelem import RawDataElement
 
+from trainer.core import wording
 from trainer.core.sanitize import escape_controls
-from trainer.core.studies import Patient, Series, Study, counted
+from trainer.core.studies import Patient, Series, Study
 
 HEAD_BYTES = 16 * 1024  # the header of most files fits in this much
 MAX_TEXT = 128  # longest text kept from a file; a DICOM LO holds 64 characters
@@ -143,10 +144,10 @@ class ImportResult:
         """One line: what was found, what was skipped, and what was remarked, by kind."""
         patients = len({study.patient.patient_id for study in self.studies})
         line = (
-            f"{counted(self.files_read, 'file', 'files')} read: "
-            f"{counted(self.imported, 'instance', 'instances')} in "
-            f"{counted(len(self.studies), 'study', 'studies')} of "
-            f"{counted(patients, 'patient', 'patients')}"
+            f"{wording.count(self.files_read, 'file', 'files')} read: "
+            f"{wording.count(self.imported, 'instance', 'instances')} in "
+            f"{wording.count(len(self.studies), 'study', 'studies')} of "
+            f"{wording.count(patients, 'patient', 'patients')}"
         )
         if not self.files_read:
             line += " (there are no files in that folder or below it)"

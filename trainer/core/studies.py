@@ -56,11 +56,6 @@ ENHANCED_XRAY_DOSE_SR = "1.2.840.10008.5.1.4.1.1.88.76"  # Enhanced X-Ray Radiat
 PET = "1.2.840.10008.5.1.4.1.1.128"  # Positron Emission Tomography Image Storage
 
 
-def counted(count: int, one: str, many: str) -> str:
-    """'1 patient', '3 patients': a count and its noun (a summary said '1 patients')."""
-    return f"{count} {one if count == 1 else many}"
-
-
 class CountPolicy(Enum):
     """What a study's count counts. DICOM defines one, Number of Study Related Instances
     (0020,1208), every instance; the "Images" column of a worklist or viewer is a product's

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from pydicom.filewriter import dcmwrite
 
+from trainer.core import wording
 from trainer.core.dicom_io.builders import iter_datasets
-from trainer.core.studies import Study, counted
+from trainer.core.studies import Study
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,9 @@ class ExportSummary:
     def line(self) -> str:
         kinds = ", ".join(f"{modality} {count}" for modality, count in self.by_modality)
         return (
-            f"Wrote {counted(self.files, 'DICOM file', 'DICOM files')} ({kinds}) for "
-            f"{counted(self.patients, 'patient', 'patients')}, "
-            f"{counted(self.studies, 'study', 'studies')}, {self.series} series, "
+            f"Wrote {wording.count(self.files, 'DICOM file', 'DICOM files')} ({kinds}) for "
+            f"{wording.count(self.patients, 'patient', 'patients')}, "
+            f"{wording.count(self.studies, 'study', 'studies')}, {self.series} series, "
             f"{self.bytes / 1e6:.1f} MB, "
             f"to {self.out}"
         )

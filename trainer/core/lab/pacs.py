@@ -21,6 +21,7 @@ from pynetdicom import AE, evt
 from pynetdicom.service_class import StorageServiceClass
 from pynetdicom.sop_class import register_uid
 
+from trainer.core import wording
 from trainer.core.lab import names, query, transcript
 from trainer.core.lab.archive import Archive, StoreRefused
 from trainer.core.lab.conformance import Conformance
@@ -137,7 +138,7 @@ class EmbeddedPacs:
             RECEIVED,
             f"A-ASSOCIATE-RQ from {_ae(request.calling_ae_title)} "
             f"({event.assoc.requestor.address}) calling {_ae(request.called_ae_title)}, "
-            f"{transcript.count(len(contexts), 'presentation context')}",
+            f"{wording.count(len(contexts), 'presentation context')}",
         )
 
     def _accepted(self, event: Any) -> None:
@@ -149,7 +150,7 @@ class EmbeddedPacs:
         self.log.add(
             SENT if accepted else WARNING,
             f"A-ASSOCIATE-AC: {accepted} of "
-            f"{transcript.count(len(contexts), 'presentation context')} accepted",
+            f"{wording.count(len(contexts), 'presentation context')} accepted",
         )
         for cx in contexts:
             kind = OK if cx.result == 0 else WARNING
@@ -232,7 +233,7 @@ class EmbeddedPacs:
                 yield 0xFE00, None
                 return
             yield PENDING, _identifier(level, match.values)
-        found = transcript.count(len(matches), "match", "matches")
+        found = wording.count(len(matches), "match", "matches")
         self.log.add(SENT, f"C-FIND: {found}, then 0x0000 Success")
 
 
@@ -252,7 +253,7 @@ class EmbeddedPacs:
             yield 0
             yield IDENTIFIER_MISMATCH, None
             return
-        many = transcript.count(len(files), "instance")
+        many = wording.count(len(files), "instance")
         self.log.add(RECEIVED, f"C-GET at {level} level: {many} to send back as C-STORE "
                                "sub-operations")
         yield len(files)

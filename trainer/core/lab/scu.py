@@ -23,6 +23,7 @@ from pydicom.dataset import Dataset
 from pynetdicom import AE, evt
 from pynetdicom.pdu_primitives import A_ABORT, A_P_ABORT
 
+from trainer.core import wording
 from trainer.core.hosts import is_loopback
 from trainer.core.lab import names, transcript
 from trainer.core.lab.conformance import check_ae_title
@@ -176,7 +177,7 @@ class _Association:
         out.add(STEP, f"Connecting to {where}: calling AE {peer.calling_ae}, called AE "
                       f"{peer.called_ae}")
         contexts = self.ae.requested_contexts
-        proposed = transcript.count(len(contexts), "presentation context")
+        proposed = wording.count(len(contexts), "presentation context")
         out.add(SENT, f"A-ASSOCIATE-RQ proposing {proposed}:")
         for number, cx in enumerate(contexts):  # IDs are odd: 1, 3, 5 ... (PS3.8 9.3.2.2)
             out.add(SENT, transcript.context_proposed(2 * number + 1, str(cx.abstract_syntax),
@@ -423,7 +424,7 @@ def find(peer: Peer, level: str, keys: Mapping[str, str], out: Transcript,
     if final is None:
         out.add(ERROR, f"C-FIND ended without a final status: {link.ended()}")
         return FindResult(False, matches)
-    found = transcript.count(len(matches), "match", "matches")
+    found = wording.count(len(matches), "match", "matches")
     out.add(RECEIVED, f"{found} (each 0xFF00 Pending), then C-FIND-RSP "
                       + transcript.status(final, "find"))
     link.close()
@@ -490,7 +491,7 @@ def get(peer: Peer, level: str, keys: Mapping[str, str], sop_classes: Sequence[s
         return 0x0000
 
     link.store_handler = stored
-    roles = transcript.count(len(classes), "SOP class", "SOP classes")
+    roles = wording.count(len(classes), "SOP class", "SOP classes")
     out.add(NOTE, f"We take the Storage SCP role for {roles} (SCP/SCU role selection), so the "
                   "peer can send the instances back")
     if not link.open():
@@ -517,7 +518,7 @@ def get(peer: Peer, level: str, keys: Mapping[str, str], sop_classes: Sequence[s
                        for kind in ("Completed", "Failed", "Warning"))
     out.add(OK if code == 0 else WARNING,
             f"C-GET-RSP {transcript.status(code, 'get')}; sub-operations: {counts}; "
-            f"{transcript.count(len(result.received), 'instance')} received into {folder}")
+            f"{wording.count(len(result.received), 'instance')} received into {folder}")
     link.close()
     result.ok = code == 0
     return result

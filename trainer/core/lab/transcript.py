@@ -90,11 +90,6 @@ ABORT_REASONS = {
 }
 
 
-def count(number: int, what: str, plural: str | None = None) -> str:
-    """"1 presentation context", "3 presentation contexts"."""
-    return f"{number} {what if number == 1 else plural or what + 's'}"
-
-
 def context_proposed(context_id: int, abstract: str, syntaxes: Iterable[str]) -> str:
     offered = "; ".join(named(uid) for uid in syntaxes)
     return f"[{context_id}] {named(abstract)}, transfer syntaxes: {offered}"

@@ -1,0 +1,8 @@
+"""Small pieces of English the app's messages share."""
+
+from __future__ import annotations
+
+
+def count(number: int, what: str, plural: str | None = None) -> str:
+    """"1 patient", "3 patients", "2 studies" (with the plural given)."""
+    return f"{number} {what if number == 1 else plural or what + 's'}"
