@@ -192,3 +192,27 @@ async def test_setup_labels_say_what_the_ticks_mean_now(tmp_path, clock):
         sources.select(sources.get_option_at_index(1).value)
         await pilot.pause()
         assert str(label.render()) == "Sources: only the 2 ticked"
+
+
+async def test_ticked_and_unticked_boxes_differ_in_shape_not_only_colour(tmp_path, clock):
+    """Under NO_COLOR (or for a colour-blind learner) Textual's boxes all read ▐X▌."""
+    from textual.widgets import Checkbox, SelectionList
+
+    app = make_app(data_dir=tmp_path, clock=clock, seed=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_section("practice")
+        await pilot.pause()
+        sources = app.screen.query_one("#sources", SelectionList)
+
+        def box(row: int) -> str:
+            return sources.render_line(row).text[:3]
+
+        assert [box(0), box(1)] == ["▐ ▌", "▐ ▌"]
+        sources.select(sources.get_option_at_index(1).value)
+        await pilot.pause()
+        assert [box(0), box(1)] == ["▐ ▌", "▐X▌"]
+        mistakes = app.screen.query_one("#mistakes", Checkbox)
+        assert str(mistakes.render()).startswith("▐ ▌")
+        mistakes.value = True
+        await pilot.pause()
+        assert str(mistakes.render()).startswith("▐X▌")

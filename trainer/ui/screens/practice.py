@@ -36,6 +36,7 @@ from trainer.ui.widgets.answer_summary import answer_summary
 from trainer.ui.widgets.bank_problems import BankProblems
 from trainer.ui.widgets.key_footer import KeyFooter
 from trainer.ui.widgets.question_view import QuestionView
+from trainer.ui.widgets.ticks import TickBox, TickList
 
 DEFAULT_COUNT = 10
 
@@ -69,14 +70,14 @@ class PracticeSetupScreen(TrainerScreen[None]):
                 yield Input(str(seed), type="integer", id="seed")
                 yield Button("Start", id="start", variant="primary")
             yield Label(_ticked_label("sources", 0), id="sources-label", classes="setup-label")
-            yield SelectionList[str](
+            yield TickList(
                 *((Text(label), key) for key, label in SOURCE_LABELS.items()), id="sources"
             )
-            yield Checkbox("Only questions I got wrong last time", id="mistakes")
+            yield TickBox("Only questions I got wrong last time", id="mistakes")
             yield Label(_ticked_label("banks", 0), id="banks-label", classes="setup-label")
-            yield SelectionList[str](id="banks")
+            yield TickList(id="banks")
             yield Label(_ticked_label("topics", 0), id="topics-label", classes="setup-label")
-            yield SelectionList[str](
+            yield TickList(
                 *((Text(title), topic) for topic, title in TOPICS.items()), id="topics"
             )
         yield KeyFooter()

@@ -12,6 +12,7 @@ from trainer.core.registry import Registry, SopClass, load_registry
 from trainer.ui.fit import shorten_middle
 from trainer.ui.screens.base import TrainerModal, TrainerScreen
 from trainer.ui.widgets.key_footer import KeyFooter
+from trainer.ui.widgets.ticks import TickBox
 
 _PRESENCE = {"yes": "yes", "no": "no", "conditional": "only in some instances (conditional)"}
 _RULE = {"fixed": "the IOD requires it", "convention": "what equipment writes; the IOD leaves "
@@ -90,7 +91,7 @@ class SopReferenceScreen(TrainerScreen[None]):
             yield Select(
                 [(c, c) for c in self.registry.categories()], prompt="Any category", id="category"
             )
-            yield Checkbox("Include retired", id="retired")
+            yield TickBox("Include retired", id="retired")
         yield DataTable(id="sop-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="sop-count")
         yield KeyFooter()
