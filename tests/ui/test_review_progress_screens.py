@@ -334,3 +334,20 @@ async def test_asking_twice_while_counting_brings_the_figures_once(tmp_path, clo
         await pilot.pause()  # pushed is not yet mounted: let it draw once
         assert f"Answers {app.store.answer_count()}" in text_of(screen, "#progress-summary")
         assert sum(isinstance(s, ProgressScreen) for s in app.screen_stack) == 1
+
+
+def test_topic_names_take_the_width_there_is():
+    """At 120 columns a topic's whole name shows (it was cut at 30, with 40 columns empty);
+    at 80 the row still fits."""
+    from trainer.core.progress import TopicMastery
+    from trainer.core.topics import TOPICS
+
+    fits = [topic for topic in TOPICS if len(TOPICS[topic]) <= progress_screen.TOPIC_WIDEST]
+    longest = max(fits, key=lambda topic: len(TOPICS[topic]))
+    assert len(TOPICS[longest]) > 30
+    row = TopicMastery(longest, 3, 1, 3, 0.5, None)
+    wide = progress_screen.topic_row(row, progress_screen.topic_width(120)).plain
+    assert TOPICS[longest] in wide and len(wide) <= 120 - 6
+    narrow = progress_screen.topic_row(row, progress_screen.topic_width(80)).plain
+    assert len(narrow) <= 80 - 6
+    assert len(progress_screen.topic_headings(progress_screen.topic_width(120)).plain) == len(wide)

@@ -39,9 +39,20 @@ if TYPE_CHECKING:
 BLOCKS = " ▁▂▃▄▅▆▇█"
 CHART_ROWS = 4
 PRACTICE_COUNT = 10
-# (heading, width) of the mastery list's columns
+# (heading, width) of the mastery list's columns; the topic's grows with the screen
 TOPIC_COLUMNS = (("Topic, weakest first", 30), ("Mastery", 15), ("30 days", 9), ("Memory", 6),
                  ("Cards", 5))
+TOPIC_WIDEST = 64
+_AROUND_TOPICS = 46  # the other columns, their gaps, margins, padding and the scrollbar
+
+
+def topic_width(screen_width: int) -> int:
+    """The topic column's width: all the room the others leave, within 30 to TOPIC_WIDEST."""
+    return max(TOPIC_COLUMNS[0][1], min(TOPIC_WIDEST, screen_width - _AROUND_TOPICS))
+
+
+def _widths(first: int) -> list[int]:
+    return [first, *(width for _, width in TOPIC_COLUMNS[1:])]
 FIGURES_WAIT = 0.25  # seconds; a longer count shows "Counting…" until it is done
 
 
@@ -94,8 +105,8 @@ def _cell(text: str | Text, width: int, right: bool = False) -> Text:
     return cell
 
 
-def topic_row(topic: TopicMastery) -> Text:
-    """One line of the mastery list, in the columns of TOPIC_COLUMNS."""
+def topic_row(topic: TopicMastery, first: int = TOPIC_COLUMNS[0][1]) -> Text:
+    """One line of the mastery list, in the columns of TOPIC_COLUMNS (the topic `first` wide)."""
     mastery = topic.mastery
     if mastery is None:
         bar = Text("not started", style="dim")
@@ -107,14 +118,16 @@ def topic_row(topic: TopicMastery) -> Text:
         topic.title, bar, right, _percent(topic.memory), str(topic.cards)
     )
     return Text(" ").join(
-        _cell(cell, width, right=index > 1) for index, (cell, (_, width)) in
-        enumerate(zip(cells, TOPIC_COLUMNS))
+        _cell(cell, width, right=index > 1) for index, (cell, width) in
+        enumerate(zip(cells, _widths(first), strict=True))
     )
 
 
-TOPIC_HEADINGS = Text(" ").join(
-    _cell(label, width, right=index > 1) for index, (label, width) in enumerate(TOPIC_COLUMNS)
-)
+def topic_headings(first: int = TOPIC_COLUMNS[0][1]) -> Text:
+    return Text(" ").join(
+        _cell(label, width, right=index > 1)
+        for index, ((label, _), width) in enumerate(zip(TOPIC_COLUMNS, _widths(first)))
+    )
 
 
 class ReadinessHelp(TrainerModal[None]):
@@ -185,12 +198,20 @@ class ProgressScreen(TrainerScreen[None]):
         yield Static(id="progress-summary")
         yield Static(id="progress-exams")
         yield Static(id="readiness-text")
-        yield Static(TOPIC_HEADINGS, id="mastery-headings")
+        yield Static(id="mastery-headings")
         yield OptionList(id="mastery")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self._draw()
+
+    def on_resize(self) -> None:
+        """Topic names take the width there is."""
+        if self.figures is not None:
+            self._show_topics(self.figures.topics)
+        else:
+            headings = topic_headings(topic_width(self.size.width))
+            self.query_one("#mastery-headings", Static).update(headings)
 
     def on_screen_resume(self) -> None:
         if not self._resume_counted:
@@ -311,13 +332,15 @@ class ProgressScreen(TrainerScreen[None]):
     def _show_topics(self, topics: list[TopicMastery]) -> None:
         """Lines in place when the order of topics holds, else the list anew; the highlight
         stays on the same line."""
+        first = topic_width(self.size.width)
+        self.query_one("#mastery-headings", Static).update(topic_headings(first))
         listing = self.query_one(OptionList)
         if [option.id for option in listing.options] == [topic.topic for topic in topics]:
             for topic in topics:
-                listing.replace_option_prompt(topic.topic, topic_row(topic))
+                listing.replace_option_prompt(topic.topic, topic_row(topic, first))
             return
         highlighted = listing.highlighted or 0
-        listing.set_options(Option(topic_row(topic), id=topic.topic) for topic in topics)
+        listing.set_options(Option(topic_row(topic, first), id=topic.topic) for topic in topics)
         if topics:
             listing.highlighted = min(highlighted, len(topics) - 1)
 
