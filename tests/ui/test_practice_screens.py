@@ -1,5 +1,6 @@
 """Pilot flows through a whole practice round: setup, answers, feedback, summary, retry."""
 
+import contextlib
 import io
 
 from conftest import submit
@@ -176,13 +177,20 @@ async def test_feedback_puts_the_right_match_under_a_wrong_one(tmp_path, clock):
         assert lines[5].startswith(f"✓ {question.pairs[2].left}")
 
 
-async def test_setup_labels_say_what_the_ticks_mean_now(tmp_path, clock):
-    from textual.widgets import Label, SelectionList
-
+@contextlib.asynccontextmanager
+async def practice_setup(tmp_path, clock):
+    """The practice setup screen, open at 80x24."""
     app = make_app(data_dir=tmp_path, clock=clock, seed=3)
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_section("practice")
         await pilot.pause()
+        yield app, pilot
+
+
+async def test_setup_labels_say_what_the_ticks_mean_now(tmp_path, clock):
+    from textual.widgets import Label, SelectionList
+
+    async with practice_setup(tmp_path, clock) as (app, pilot):
         label = app.screen.query_one("#sources-label", Label)
         assert str(label.render()) == "Sources: all of them (tick some to narrow)"
         sources = app.screen.query_one("#sources", SelectionList)
@@ -198,10 +206,7 @@ async def test_ticked_and_unticked_boxes_differ_in_shape_not_only_colour(tmp_pat
     """Under NO_COLOR (or for a colour-blind learner) Textual's boxes all read ▐X▌."""
     from textual.widgets import Checkbox, SelectionList
 
-    app = make_app(data_dir=tmp_path, clock=clock, seed=3)
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.open_section("practice")
-        await pilot.pause()
+    async with practice_setup(tmp_path, clock) as (app, pilot):
         sources = app.screen.query_one("#sources", SelectionList)
 
         def box(row: int) -> str:
