@@ -27,7 +27,7 @@ from trainer.core.review import (
     recall,
 )
 from trainer.core.store import ExamScore, ProgressStore
-from trainer.core.today import streak
+from trainer.core.today import lessons_done, streak
 from trainer.core.topics import TOPICS, topic_title
 
 if TYPE_CHECKING:
@@ -100,9 +100,7 @@ def dashboard(
     due_now, _, _ = store.card_counts(now, now)
     studied, this_week = store.study_seconds(day_start - timedelta(days=6))
     return Dashboard(
-        lessons_completed=sum(
-            p.completed and p.lesson_id in lesson_ids for p in store.lesson_progress().values()
-        ),
+        lessons_completed=lessons_done(store, lesson_ids),
         studied=timedelta(seconds=studied),
         studied_this_week=timedelta(seconds=this_week),
         streak=streak(store, day_start),

@@ -45,10 +45,14 @@ def next_goal(goal: int) -> int:
 def today(store: ProgressStore, now: datetime, lesson_ids: Collection[str],
           utc_offset: timedelta | None = None) -> Today:
     start, end = local_day(now, utc_offset)
-    done = sum(p.completed and p.lesson_id in lesson_ids
-               for p in store.lesson_progress().values())
     return Today(store.answers_between(start, end), daily_goal(store), streak(store, start),
-                 done, len(lesson_ids))
+                 lessons_done(store, lesson_ids), len(lesson_ids))
+
+
+def lessons_done(store: ProgressStore, lesson_ids: Collection[str]) -> int:
+    """Lessons marked complete among `lesson_ids` (a lesson no longer shipped does not count)."""
+    return sum(p.completed and p.lesson_id in lesson_ids
+               for p in store.lesson_progress().values())
 
 
 def streak(store: ProgressStore, day_start: datetime) -> int:

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from trainer.core import wording
 from trainer.core.clock import minutes_left
 from trainer.core.store import ExamAttempt, StoreError, StoreUnavailable
 from trainer.core.today import GOAL_SETTING, daily_goal, next_goal, today
@@ -80,7 +81,7 @@ class HomeScreen(TrainerScreen[None]):
         text.append(f"{day.answered} of {day.goal} questions")
         if day.goal_met:
             text.append(" ✓ goal met", style="bold green")
-        text.append(f" · streak {day.streak} day{'' if day.streak == 1 else 's'}"
+        text.append(f" · streak {wording.count(day.streak, 'day')}"
                     f" · {day.lessons_done} of {day.lessons} lessons done")
         text.append("  (g: goal)", style="dim")
         self.query_one("#today", Static).update(text)

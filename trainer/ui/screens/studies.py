@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
+from trainer.core import wording
 from trainer.core.registry import load_registry
 from trainer.core.sanitize import escape_controls
 from trainer.core.studies import (
@@ -203,8 +204,7 @@ class InstancesScreen(_ListScreen):
 
     def __init__(self, study: Study, series: Series, read: ImportResult | None = None) -> None:
         super().__init__(
-            f"Series {_series_name(series)}: "
-            f"{series.instance_count} instance{'' if series.instance_count == 1 else 's'}"
+            f"Series {_series_name(series)}: {wording.count(series.instance_count, 'instance')}"
         )
         self.study = study
         self.series = series
