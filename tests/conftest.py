@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from trainer.core.clock import FakeClock
+from trainer.core.paths import lessons_dir
+from trainer.core.topics import use_topics_of
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +15,13 @@ def isolated_home(tmp_path, monkeypatch):
     home = tmp_path / "home"
     monkeypatch.setenv("PACS_TRAINER_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def shipped_topics_again():
+    """A test's context may select another content's topics; the next test starts shipped."""
+    yield
+    use_topics_of(lessons_dir())
 
 
 @pytest.fixture

@@ -9,12 +9,11 @@ import time
 
 import pytest
 from conftest import settle, submit
+from testkit.content import frozen_content
 from textual.widgets import OptionList, Static
 
 import trainer.ui.screens.progress as progress_screen
-from trainer.core.blueprints import load_blueprints
 from trainer.core.exam import ExamSession
-from trainer.core.paths import question_bank_dir
 from trainer.core.practice import PracticeSession
 from trainer.core.questions import correct_response
 from trainer.core.review import Rating
@@ -121,15 +120,17 @@ async def test_daily_limit_is_a_setting_edited_on_the_review_screen(tmp_path, cl
         assert app.screen.session.total == 4
 
 
-def populate(app, clock):
-    """Four days of practice, getting better, and two exams: what the snapshot shows."""
+def populate(app, clock, practised=None):
+    """Four days of practice (from `practised`, else the whole pool), getting better, and two
+    exams: what the snapshot shows."""
     store, pool = app.store, app.question_pool(1)
+    practised = list(pool if practised is None else practised)
     rng = random.Random(7)
-    blueprint = load_blueprints(question_bank_dir() / "exams").get("quick-check")
+    blueprint = app.blueprints.get("quick-check")
     store.mark_lesson_complete("dicom-basics")
     store.mark_lesson_complete("sop-classes")
     for day in range(4):
-        questions = rng.sample(pool, 10)
+        questions = rng.sample(practised, 10)
         session = PracticeSession(questions, rng, clock, store)
         for _ in questions:
             right = rng.random() < 0.45 + 0.12 * day
@@ -184,10 +185,11 @@ async def test_progress_screen_shows_the_round_and_practises_a_topic(tmp_path, c
 
 
 def test_progress_snapshot(snap_compare, tmp_path, clock):
-    app = make_app(data_dir=tmp_path, clock=clock, seed=1)
+    content = frozen_content(tmp_path / "content")
+    app = make_app(data_dir=tmp_path / "data", clock=clock, seed=1, content_root=content)
 
     async def populated(pilot):
-        populate(app, clock)
+        populate(app, clock, app.banks.questions)
         await open_progress(app, pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=populated)

@@ -1,11 +1,22 @@
 """Screenshots of the main screens at 80x24 and 120x40 (pytest-textual-snapshot).
 
-Update after an intended change with `pytest tests/ui/test_snapshots.py --snapshot-update`
+They run on a frozen content root (testkit.content), so adding a lesson, a topic or a generator
+to the shipped content changes none of them. Update after an intended change with `pytest tests/ui/test_snapshots.py --snapshot-update`
 and look at the new SVGs before committing them.
 """
 
-import pytest
+import dataclasses
+import random
+import shutil
+from pathlib import Path
 
+import pytest
+from testkit.content import frozen_content
+
+from trainer.core import pool
+from trainer.core.context import Context
+from trainer.core.exam import build_form
+from trainer.core.paths import content_root
 from trainer.ui.app import make_app
 
 SIZES = [(80, 24), (120, 40)]
@@ -13,7 +24,8 @@ SIZES = [(80, 24), (120, 40)]
 
 @pytest.fixture
 def app(tmp_path, clock):
-    return make_app(data_dir=tmp_path, clock=clock, seed=1)
+    content = frozen_content(tmp_path / "content")
+    return make_app(data_dir=tmp_path / "data", clock=clock, seed=1, content_root=content)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -80,3 +92,68 @@ def test_exam_score_report(snap_compare, app):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=submit)
+
+
+# --- what the snapshots do not depend on ------------------------------------------------------
+
+NEW_LESSON = """---
+id: film-digitisers
+title: Film digitisers
+summary: Secondary capture of films scanned into the PACS.
+objectives: [Tell a digitised film from a modality image]
+topics: [film-digitisers]
+minutes: 5
+prerequisites: []
+---
+A scanned film arrives as Secondary Capture Image Storage.
+"""
+NEW_TOPIC = "film-digitisers:\n  title: Film digitisers\n  lesson: film-digitisers\n"
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_a_new_lesson_with_a_topic_and_a_bank_leaves_the_snapshot_content_as_it_was(tmp_path):
+    grown = tmp_path / "grown"
+    for folder in ("lessons", "question_bank"):
+        shutil.copytree(content_root() / folder, grown / folder)
+    (grown / "lessons" / "15-film-digitisers.md").write_text(NEW_LESSON, "utf-8")
+    with open(grown / "lessons" / "topics.yaml", "a", encoding="utf-8") as topics:
+        topics.write(NEW_TOPIC)
+    bank = (grown / "question_bank" / "uids.yaml").read_text("utf-8")
+    (grown / "question_bank" / "film.yaml").write_text(
+        bank.replace("id: uids", "id: film", 1).replace("[uids", "[film-digitisers, uids"), "utf-8"
+    )
+    grown_setup = Context.from_options(data_dir=tmp_path / "data", content_root=grown)
+    # The grown content is content the app accepts: the lesson, its topic and its bank.
+    assert grown_setup.lessons.get("film-digitisers") and not grown_setup.lessons.errors
+    assert "film" in {b.id for b in grown_setup.banks.banks} and not grown_setup.banks.errors
+    assert _files(frozen_content(tmp_path / "a", source=grown)) == _files(
+        frozen_content(tmp_path / "b")
+    )
+
+
+def test_a_new_generator_leaves_the_snapshot_exam_as_it_was(tmp_path, monkeypatch):
+    setup = Context.from_options(
+        data_dir=tmp_path / "data", content_root=frozen_content(tmp_path / "content")
+    )
+    banks_only = setup.blueprints.get("quick-check")
+    any_source = banks_only.model_copy(
+        update={"draws": tuple(d.model_copy(update={"sources": ()}) for d in banks_only.draws)}
+    )
+
+    def forms() -> list[list[str]]:
+        questions = pool.question_pool(setup.banks, seed=1)
+        return [build_form(b, questions, random.Random(1)).question_ids
+                for b in (banks_only, any_source)]
+
+    before = forms()
+    registry = next(family for family in pool.families() if family.source == "registry")
+    twin = dataclasses.replace(registry.generators[0], name="twin-of-the-first")
+    grown = dataclasses.replace(registry, generators=(*registry.generators, twin))
+    others = tuple(family for family in pool.families() if family is not registry)
+    monkeypatch.setattr(pool, "families", lambda: (grown, *others))
+    after = forms()
+    assert after[0] == before[0]
+    assert after[1] != before[1]  # the generator is in the pool: any source would see it

@@ -59,6 +59,11 @@ class Context:
     _loaded: dict[str, object] = field(default_factory=dict, repr=False)
     _pools: dict[int, list[Question]] = field(default_factory=dict, repr=False)
 
+    def __post_init__(self) -> None:
+        from trainer.core.topics import use_topics_of
+
+        use_topics_of(self.lessons_dir)  # the content's own topics (trainer.core.topics)
+
     @classmethod
     def from_options(
         cls,

@@ -45,7 +45,7 @@ from pydantic import (
 from pydantic.json_schema import WithJsonSchema
 
 from trainer.core.sanitize import has_controls
-from trainer.core.topics import TOPICS
+from trainer.core.topics import TOPICS, known_topic
 from trainer.core.yaml_source import did_you_mean, quote
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -90,7 +90,7 @@ def _plain_text(text: str) -> str:
 
 
 def _known_topic(topic: str) -> str:
-    if topic not in TOPICS:
+    if not known_topic(topic):
         raise ValueError(f"unknown topic {quote(topic)}{did_you_mean(topic, list(TOPICS))}")
     return topic
 

@@ -5,6 +5,13 @@ The list is content, not code: an author adds a topic to the YAML file next to t
 Each topic has a title and the lesson that teaches it, so a lesson's quiz can keep to what
 that lesson and the ones before it taught (`taught_by`). The file is read on first use through
 the project's safe YAML loader; a bad entry is reported at its line and the others still load.
+
+The vocabulary in use is that of the content the app runs on: a `Context` with its own content
+root (tests give snapshots a frozen one) selects its lessons folder's topics file
+(`use_topics_of`), so adding a topic to the shipped content does not change what such an app
+lists. The vocabulary is process-wide: one app or command runs per process, and a test builds
+one context at a time. A question may still carry a shipped topic the selected file leaves out:
+generators are code, and their topics are the shipped ones.
 """
 
 from __future__ import annotations
@@ -95,27 +102,51 @@ def load_topics(path: Path) -> TopicCatalog:
 
 
 @functools.cache
+def _read(path: Path) -> TopicCatalog:
+    return load_topics(path)
+
+
 def shipped_topics() -> TopicCatalog:
     """The topics of the shipped content, read once per process."""
-    return load_topics(lessons_dir() / TOPICS_FILE)
+    return _read(lessons_dir() / TOPICS_FILE)
+
+
+_selected: list[Path] = []  # the topics file in use, when it is not the shipped one
+
+
+def use_topics_of(lessons: Path) -> None:
+    """Make the topics file in this lessons folder the vocabulary (the shipped one when the
+    folder has none)."""
+    path = lessons / TOPICS_FILE
+    _selected[:] = [path] if path.is_file() else []
+
+
+def current_topics() -> TopicCatalog:
+    """The topics of the content in use (see the module docstring)."""
+    return _read(_selected[0]) if _selected else shipped_topics()
 
 
 def topic_errors() -> tuple[TopicError, ...]:
-    """What is wrong with the shipped topics file (empty when it is clean)."""
-    return shipped_topics().errors
+    """What is wrong with the topics file in use (empty when it is clean)."""
+    return current_topics().errors
+
+
+def known_topic(topic: str) -> bool:
+    """Whether a question may carry this topic: the content's, or a shipped one."""
+    return topic in current_topics().topics or topic in shipped_topics().topics
 
 
 class _Titles(Mapping[str, str]):
-    """Topic id -> title in file order, read from the topics file on first use."""
+    """Topic id -> title in file order, from the topics file in use, read on first use."""
 
     def __getitem__(self, topic: str) -> str:
-        return shipped_topics().topics[topic].title
+        return current_topics().topics[topic].title
 
     def __iter__(self) -> Iterator[str]:
-        return iter(shipped_topics().topics)
+        return iter(current_topics().topics)
 
     def __len__(self) -> int:
-        return len(shipped_topics().topics)
+        return len(current_topics().topics)
 
     def __repr__(self) -> str:
         return f"TOPICS({dict(self)!r})"
@@ -126,12 +157,13 @@ TOPICS: Mapping[str, str] = _Titles()
 
 def topic_title(topic: str) -> str:
     """The human title of a topic tag, or the tag itself when it is not a known one."""
-    return TOPICS.get(topic, topic)
+    found = current_topics().topics.get(topic) or shipped_topics().topics.get(topic)
+    return found.title if found else topic
 
 
 def taught_by(topic: str) -> str | None:
     """The id of the lesson that teaches a topic, or None (unknown topic, or no lesson)."""
-    found = shipped_topics().topics.get(topic)
+    found = current_topics().topics.get(topic)
     return found.lesson if found else None
 
 
