@@ -353,3 +353,18 @@ def test_topic_names_take_the_width_there_is():
     narrow = progress_screen.topic_row(row, progress_screen.topic_width(80)).plain
     assert len(narrow) <= 80 - 6
     assert len(progress_screen.topic_headings(progress_screen.topic_width(120)).plain) == len(wide)
+
+
+def test_the_review_note_says_what_quick_means_for_every_kind():
+    from trainer.core.questions import KINDS
+    from trainer.ui.screens.review import how_it_works
+
+    note = how_it_works().plain
+    quick = note.split("quick means within ", 1)[1].split(")", 1)[0]
+    said = {}
+    for part in quick.split("; "):
+        seconds, names = part.split(" s for ")
+        for name in names.replace(" and ", ", ").split(", "):
+            said[name] = float(seconds)
+    assert said == {kind.name: kind.quick_seconds for kind in KINDS.values()}
+    assert len(quick.split("; ")) == len({kind.quick_seconds for kind in KINDS.values()})

@@ -209,11 +209,11 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _import_table(studies: tuple[Study, ...]) -> str:
-    from trainer.core.studies import worklist_cells
+    from trainer.core.studies import count_cells, worklist_cells
 
     rows = []
     for study in studies:
         cells = worklist_cells(study, DEFAULT_POLICY)
-        counts = [str(study.count(policy)) for policy in CountPolicy]
+        counts = count_cells(study).values()  # Pix, All, Frm: the study browser's counts
         rows.append((*(cells[column] for column in IMPORT_COLUMNS), *counts))
     return format_table((*IMPORT_COLUMNS, "Pixel", "All", "Frames"), rows)

@@ -16,6 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.validation import Number
 from textual.widgets import Button, Header, Input, Label, Static
 
+from trainer.core import wording
 from trainer.core.review import (
     MAX_NEW_PER_DAY,
     backfill,
@@ -31,14 +32,17 @@ from trainer.ui.widgets.key_footer import KeyFooter
 def how_it_works() -> Text:
     from trainer.core.questions import KINDS
 
-    by_time = sorted(KINDS.values(), key=lambda kind: kind.quick_seconds)
-    quick = ", ".join(f"{kind.name} {kind.quick_seconds:g} s" for kind in by_time)
+    names_by_time: dict[float, list[str]] = {}
+    for kind in sorted(KINDS.values(), key=lambda kind: kind.quick_seconds):
+        names_by_time.setdefault(kind.quick_seconds, []).append(kind.name)
+    quick = "; ".join(f"{seconds:g} s for {wording.join_and(names)}"
+                      for seconds, names in names_by_time.items())
     text = Text()
     text.append("How it works. ", style="bold")
     text.append(
         "Every question you answer, in practice, exams or here, becomes a card that FSRS "
         "schedules. A wrong answer is rated Again and comes back soon; a right one is Good; "
-        f"right and quick is Easy (quick: under {quick}). After the feedback, press 2, 3 "
+        f"right and quick is Easy (quick means within {quick}). After the feedback, press 2, 3 "
         "or 4 to rate a right answer Hard, Good or Easy yourself. A round takes the cards "
         "due now first, then questions you have never answered, up to your daily limit."
     )
