@@ -349,6 +349,26 @@ async def test_the_report_shows_the_right_answer_beside_the_learners_at_80_and_1
             assert table.virtual_size.width <= width
 
 
+async def test_the_report_says_how_many_parts_of_a_list_answer_were_right(tmp_path, clock):
+    from trainer.core.questions import MultipleSelect
+
+    app = make_app(data_dir=tmp_path, clock=clock, seed=4)
+    async with app.run_test(size=(80, 30)) as pilot:
+        screen = await start_quick_check(app, pilot)
+        session = screen.session
+        index, question = next(
+            (i, item.question) for i, item in enumerate(session.items)
+            if isinstance(item.question, MultipleSelect) and len(item.question.answer) > 1
+        )
+        session.answer(index, list(question.answer[1:]))  # one right option left out
+        screen.finish(auto=False)
+        await pilot.pause()
+        _, _, given, _ = (str(cell) for cell in app.screen.query_one(
+            "#report-review").get_row_at(index))
+        assert given.startswith(f"{len(question.choices) - 1} of {len(question.choices)} parts "
+                                "right: ")
+
+
 async def test_the_submit_dialogs_time_left_keeps_ticking(tmp_path, clock):
     from textual.widgets import Static
 

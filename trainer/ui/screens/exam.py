@@ -654,7 +654,12 @@ class ExamReportScreen(TrainerScreen[None]):
             else:
                 result = Text("✗ wrong", style="red")
             question = item.question
-            rows.append((result, strip_controls(format_answer(question, item.response)),
+            given = strip_controls(format_answer(question, item.response))
+            parts = item.grade.parts
+            if item.response is not None and not item.grade.correct and len(parts) > 1:
+                # One line cannot show a list part by part (Enter does): say how much was right.
+                given = f"{sum(p.correct for p in parts)} of {len(parts)} parts right: {given}"
+            rows.append((result, given,
                          strip_controls(format_answer(question, correct_response(question)))))
         # The two answers share what the screen has beside the number and the result.
         given_width, right_width = _share(
