@@ -10,4 +10,6 @@ def count(number: int, what: str, plural: str | None = None) -> str:
 
 def join_and(words: list[str]) -> str:
     """"a", "a and b", "a, b and c"."""
-    return " and ".join(filter(None, [", ".join(words[:-1]), words[-1]])) if words else ""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
