@@ -19,10 +19,12 @@ from trainer.core.sanitize import strip_controls
 from trainer.core.studies import PROCEDURES, CountPolicy
 
 if TYPE_CHECKING:
+    from trainer.core.lab.conformance import Conformance
     from trainer.core.lab.network import Timeouts
     from trainer.core.lab.scu import Peer
     from trainer.core.lab.session import LabSession
     from trainer.core.lab.transcript import Line, Transcript
+    from trainer.core.practice import PracticeSession
     from trainer.core.studies import Study
 
 LEVELS = ("study", "series", "image")
@@ -251,28 +253,15 @@ def run_pacs(args: argparse.Namespace) -> int:
     import time
 
     from trainer.core.hosts import exposure
-    from trainer.core.lab import names
     from trainer.core.lab.archive import Archive
-    from trainer.core.lab.conformance import Conformance
-    from trainer.core.lab.network import LabError, check_port
+    from trainer.core.lab.network import LabError
     from trainer.core.paths import data_dir
 
     timeouts = _timeouts(args)
     if timeouts is None:
         return 2
     try:
-        check_port(args.port)
-        storage = None
-        if args.storage.strip().lower() != "all":
-            storage = frozenset(names.storage_class(item) for item in _items(args.storage))
-        refused = frozenset(names.storage_class(item) for item in _items(args.refuse))
-        if refused:
-            storage = frozenset(storage or names.active_storage_classes()) - refused
-        conformance = Conformance(
-            ae_title=args.ae_title, check_called_ae=not args.any_called_ae, storage=storage,
-            transfer_syntaxes=names.transfer_syntaxes(_items(args.transfer_syntaxes)),
-            count=CountPolicy(args.count),
-        )
+        conformance = _pacs_conformance(args)
     except ValueError as exc:
         error(str(exc))
         return 2
@@ -312,6 +301,25 @@ def run_pacs(args: argparse.Namespace) -> int:
         archive.close()
     return 0
 
+
+def _pacs_conformance(args: argparse.Namespace) -> Conformance:
+    """What `lab pacs` accepts, from its options; ValueError names a bad one."""
+    from trainer.core.lab import names
+    from trainer.core.lab.conformance import Conformance
+    from trainer.core.lab.network import check_port
+
+    check_port(args.port)
+    storage = None
+    if args.storage.strip().lower() != "all":
+        storage = frozenset(names.storage_class(item) for item in _items(args.storage))
+    refused = frozenset(names.storage_class(item) for item in _items(args.refuse))
+    if refused:
+        storage = frozenset(storage or names.active_storage_classes()) - refused
+    return Conformance(
+        ae_title=args.ae_title, check_called_ae=not args.any_called_ae, storage=storage,
+        transfer_syntaxes=names.transfer_syntaxes(_items(args.transfer_syntaxes)),
+        count=CountPolicy(args.count),
+    )
 
 def _items(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
@@ -454,7 +462,6 @@ def plain(args: argparse.Namespace, *, stdin: IO[str], stdout: IO[str], clock: A
 
     from trainer.commands import context, open_store
     from trainer.commands.plain_text import Console
-    from trainer.commands.quiz import _run_practice
     from trainer.core.lab.network import LabError
     from trainer.core.lab.scenarios import shipped
     from trainer.core.lab.session import LabSession
@@ -491,11 +498,8 @@ def plain(args: argparse.Namespace, *, stdin: IO[str], stdout: IO[str], clock: A
             console.say(session.conformance(name).summary())
         _send_and_show(console, session, Transcript(show), logs)
         console.say("\nDiagnose: answer each question (? for help).")
-        practice = PracticeSession(list(scenario.questions), random.Random(args.seed),
-                                   clock, store, mode="lab")
-        _run_practice(console, practice)
-        for index in practice.grades:
-            session.record_answer(practice.questions[index].id)
+        _diagnose(console, session, PracticeSession(
+            list(scenario.questions), random.Random(args.seed), clock, store, mode="lab"))
         while scenario.changes and not session.solved:
             change = _choose_change(console, session)
             if change is None:
@@ -512,6 +516,14 @@ def plain(args: argparse.Namespace, *, stdin: IO[str], stdout: IO[str], clock: A
     finally:
         session.stop()
 
+
+def _diagnose(console: Any, session: LabSession, practice: PracticeSession) -> None:
+    """The scenario's questions, answered as in practice; the session notes each answer."""
+    from trainer.commands.quiz import _run_practice
+
+    _run_practice(console, practice)
+    for index in practice.grades:
+        session.record_answer(practice.questions[index].id)
 
 def _send_and_show(console: Any, session: LabSession, out: Transcript,
                    logs: list[tuple[str, Line]]) -> None:

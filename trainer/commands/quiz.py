@@ -40,6 +40,7 @@ from trainer.core.clock import clock_text
 from trainer.core.sanitize import strip_controls
 
 if TYPE_CHECKING:
+    from trainer.core.blueprints import BlueprintCatalog
     from trainer.core.clock import Clock
     from trainer.core.exam import ExamReport, ExamSession, OpenElsewhere
     from trainer.core.practice import PracticeSession
@@ -116,7 +117,7 @@ def plain(
     """Run `quiz --plain` on these streams and this clock (the tests drive it in-process;
     `sleep` waits while another window holds the exam)."""
     from trainer.commands import context, open_store
-    from trainer.core.exam import ExamSession, FormUnavailable, OpenElsewhere, ShortDraw
+    from trainer.core.exam import ExamSession, ShortDraw
     from trainer.core.store import StoreError
 
     console = Console(stdin, stdout)
@@ -140,24 +141,9 @@ def plain(
     pool = setup.question_pool(seed)
 
     try:
-        try:
-            session = ExamSession.resume(store, blueprints, pool, clock=clock, place=PLACE)
-        except FormUnavailable as exc:
-            console.say(f"Your unfinished exam cannot be resumed: {exc}.")
-            if not console.confirm("Close it without a score and go on?", default=False):
-                return 1
-            store.abandon_attempt(exc.attempt_id)
-            session = None
-        except OpenElsewhere as held:
-            outcome = _open_elsewhere(console, held, clock, sleep)
-            if outcome is not None:
-                return outcome
-            session = None
-        if session is not None:
-            outcome = _offer_resume(console, session)
-            if outcome is not None:
-                return outcome
-
+        outcome = _unfinished_first(console, store, blueprints, pool, clock, sleep)
+        if outcome is not None:
+            return outcome
         if blueprint is not None:
             if store.unfinished_attempt() is not None:
                 console.say("A new exam can start once your open exam is submitted.")
@@ -276,23 +262,49 @@ def _let_go(session: ExamSession) -> None:
         pass
 
 
+def _unfinished_first(
+    console: Console,
+    store: Store,
+    blueprints: BlueprintCatalog,
+    pool: list[Question],
+    clock: Clock,
+    sleep: Callable[[float], None],
+) -> int | None:
+    """An unfinished exam comes before what was asked: resumed, closed or waited for. An exit
+    code ends the run; None goes on."""
+    from trainer.core.exam import ExamSession, FormUnavailable, OpenElsewhere
+
+    try:
+        session = ExamSession.resume(store, blueprints, pool, clock=clock, place=PLACE)
+    except FormUnavailable as exc:
+        console.say(f"Your unfinished exam cannot be resumed: {exc}.")
+        if not console.confirm("Close it without a score and go on?", default=False):
+            return 1
+        store.abandon_attempt(exc.attempt_id)
+        return None
+    except OpenElsewhere as held:
+        return _open_elsewhere(console, held, clock, sleep)
+    return _offer_resume(console, session) if session is not None else None
+
+def _introduce(console: Console, session: ExamSession, resumed: bool) -> None:
+    blueprint = session.blueprint
+    title = strip_controls(blueprint.title)
+    if resumed:
+        console.say(f"Resuming {title} at question {session.position + 1}.")
+        return
+    moves = ("free: any order, flag questions to review them" if blueprint.navigation == "free"
+             else "sequential: forward only, no going back")
+    console.say(
+        f"{title}: {len(session.items)} questions, {blueprint.time_limit_minutes} minutes, "
+        f"pass mark {blueprint.pass_mark:g}%. Navigation {moves}. Every answer is saved as you "
+        "give it; feedback comes at the end. Type ? for help."
+    )
+
 def _sit(console: Console, session: ExamSession, resumed: bool) -> int:
     from trainer.core.exam import ExamClosed
     from trainer.core.store import AttemptClosed, LeaseLost, StoreError
 
-    blueprint = session.blueprint
-    total = len(session.items)
-    if resumed:
-        title = strip_controls(blueprint.title)
-        console.say(f"Resuming {title} at question {session.position + 1}.")
-    else:
-        moves = ("free: any order, flag questions to review them" if blueprint.navigation == "free"
-                 else "sequential: forward only, no going back")
-        console.say(
-            f"{strip_controls(blueprint.title)}: {total} questions, {blueprint.time_limit_minutes} "
-            f"minutes, pass mark {blueprint.pass_mark:g}%. Navigation {moves}. Every answer is "
-            "saved as you give it; feedback comes at the end. Type ? for help."
-        )
+    _introduce(console, session, resumed)
     current: int | None = session.position
     shown = False
     while True:

@@ -170,12 +170,9 @@ _METHODS = (
 _IMAGE_KINDS = ("ultrasound clip", "angiography run", "CT image", "mammogram", "endoscopy video")
 
 
-def _lossy_flag(parameter: str, qid: str) -> Question:
-    rng = random.Random(qid)
-    method, standard = rng.choice(_METHODS)
-    ratio = rng.randint(5, 30)
-    kind = rng.choice(_IMAGE_KINDS)
-    exhibit = TableExhibit(
+def _lossy_header(method: str, ratio: int) -> TableExhibit:
+    """An uncompressed object's header that says it was lossy compressed once."""
+    return TableExhibit(
         kind="table",
         title="Header of the object the archive holds",
         columns=("Tag", "Attribute", "Value"),
@@ -186,11 +183,18 @@ def _lossy_flag(parameter: str, qid: str) -> Question:
             ("(0028,2114)", "Lossy Image Compression Method", method),
         ),
     )
+
+
+def _lossy_flag(parameter: str, qid: str) -> Question:
+    rng = random.Random(qid)
+    method, standard = rng.choice(_METHODS)
+    ratio = rng.randint(5, 30)
+    kind = rng.choice(_IMAGE_KINDS)
     fields = dict(
         topics=("transfer-syntaxes",),
         references=("PS3.3 C.7.6.1.1.5", "PS3.5 Annex A"),
         lesson=LessonAnchor(id=TS_LESSON, section="The lossy compression attributes"),
-        exhibit=exhibit,
+        exhibit=_lossy_header(method, ratio),
     )
     if rng.random() < 0.5:
         others = [name for term, name in _METHODS if term != method]
