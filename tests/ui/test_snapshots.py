@@ -96,18 +96,19 @@ def test_exam_score_report(snap_compare, app):
 
 # --- what the snapshots do not depend on ------------------------------------------------------
 
+# An id no shipped lesson will take, so the test still grows the content once one is added.
 NEW_LESSON = """---
-id: film-digitisers
-title: Film digitisers
+id: grown-by-a-test
+title: Digitised film
 summary: Secondary capture of films scanned into the PACS.
 objectives: [Tell a digitised film from a modality image]
-topics: [film-digitisers]
+topics: [grown-by-a-test]
 minutes: 5
 prerequisites: []
 ---
 A scanned film arrives as Secondary Capture Image Storage.
 """
-NEW_TOPIC = "film-digitisers:\n  title: Film digitisers\n  lesson: film-digitisers\n"
+NEW_TOPIC = "grown-by-a-test:\n  title: Digitised film\n  lesson: grown-by-a-test\n"
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -118,17 +119,18 @@ def test_a_new_lesson_with_a_topic_and_a_bank_leaves_the_snapshot_content_as_it_
     grown = tmp_path / "grown"
     for folder in ("lessons", "question_bank"):
         shutil.copytree(content_root() / folder, grown / folder)
-    (grown / "lessons" / "15-film-digitisers.md").write_text(NEW_LESSON, "utf-8")
+    (grown / "lessons" / "99-grown-by-a-test.md").write_text(NEW_LESSON, "utf-8")
     with open(grown / "lessons" / "topics.yaml", "a", encoding="utf-8") as topics:
         topics.write(NEW_TOPIC)
     bank = (grown / "question_bank" / "uids.yaml").read_text("utf-8")
-    (grown / "question_bank" / "film.yaml").write_text(
-        bank.replace("id: uids", "id: film", 1).replace("[uids", "[film-digitisers, uids"), "utf-8"
+    (grown / "question_bank" / "grown.yaml").write_text(
+        bank.replace("id: uids", "id: grown", 1).replace("[uids", "[grown-by-a-test, uids"),
+        "utf-8",
     )
     grown_setup = Context.from_options(data_dir=tmp_path / "data", content_root=grown)
     # The grown content is content the app accepts: the lesson, its topic and its bank.
-    assert grown_setup.lessons.get("film-digitisers") and not grown_setup.lessons.errors
-    assert "film" in {b.id for b in grown_setup.banks.banks} and not grown_setup.banks.errors
+    assert grown_setup.lessons.get("grown-by-a-test") and not grown_setup.lessons.errors
+    assert "grown" in {b.id for b in grown_setup.banks.banks} and not grown_setup.banks.errors
     assert _files(frozen_content(tmp_path / "a", source=grown)) == _files(
         frozen_content(tmp_path / "b")
     )
