@@ -209,11 +209,10 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _import_table(studies: tuple[Study, ...]) -> str:
-    from trainer.core.studies import count_cells, worklist_cells
+    from trainer.core.studies import COUNT_COLUMNS, worklist_cells
 
     rows = []
     for study in studies:
-        cells = worklist_cells(study, DEFAULT_POLICY)
-        counts = count_cells(study).values()  # Pix, All, Frm: the study browser's counts
-        rows.append((*(cells[column] for column in IMPORT_COLUMNS), *counts))
+        cells = worklist_cells(study, DEFAULT_POLICY)  # with the browser's Pix, All and Frm
+        rows.append(tuple(cells[column] for column in (*IMPORT_COLUMNS, *COUNT_COLUMNS)))
     return format_table((*IMPORT_COLUMNS, "Pixel", "All", "Frames"), rows)

@@ -144,10 +144,10 @@ class ImportResult:
         """One line: what was found, what was skipped, and what was remarked, by kind."""
         patients = len({study.patient.patient_id for study in self.studies})
         line = (
-            f"{wording.count(self.files_read, 'file', 'files')} read: "
-            f"{wording.count(self.imported, 'instance', 'instances')} in "
+            f"{wording.count(self.files_read, 'file')} read: "
+            f"{wording.count(self.imported, 'instance')} in "
             f"{wording.count(len(self.studies), 'study', 'studies')} of "
-            f"{wording.count(patients, 'patient', 'patients')}"
+            f"{wording.count(patients, 'patient')}"
         )
         if not self.files_read:
             line += " (there are no files in that folder or below it)"

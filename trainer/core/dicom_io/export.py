@@ -27,8 +27,8 @@ class ExportSummary:
     def line(self) -> str:
         kinds = ", ".join(f"{modality} {count}" for modality, count in self.by_modality)
         return (
-            f"Wrote {wording.count(self.files, 'DICOM file', 'DICOM files')} ({kinds}) for "
-            f"{wording.count(self.patients, 'patient', 'patients')}, "
+            f"Wrote {wording.count(self.files, 'DICOM file')} ({kinds}) for "
+            f"{wording.count(self.patients, 'patient')}, "
             f"{wording.count(self.studies, 'study', 'studies')}, {self.series} series, "
             f"{self.bytes / 1e6:.1f} MB, "
             f"to {self.out}"

@@ -44,6 +44,7 @@ TOPIC_COLUMNS = (("Topic, weakest first", 30), ("Mastery", 15), ("30 days", 9), 
                  ("Cards", 5))
 TOPIC_WIDEST = 64
 _AROUND_TOPICS = 46  # the other columns, their gaps, margins, padding and the scrollbar
+FIGURES_WAIT = 0.25  # seconds; a longer count shows "Counting…" until it is done
 
 
 def topic_width(screen_width: int) -> int:
@@ -53,7 +54,6 @@ def topic_width(screen_width: int) -> int:
 
 def _widths(first: int) -> list[int]:
     return [first, *(width for _, width in TOPIC_COLUMNS[1:])]
-FIGURES_WAIT = 0.25  # seconds; a longer count shows "Counting…" until it is done
 
 
 def score_chart(scores: list[ExamScore], width: int, rows: int = CHART_ROWS) -> Text:
